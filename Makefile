@@ -1,0 +1,53 @@
+# 米易县城乡居民养老保险事务中心 2021年度单位决算 — open-data site.
+# `make serve` and `make test` do all set-up themselves on a fresh Debian machine.
+
+SHELL   := /bin/bash
+PYTHON  ?= python3
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: setup system python validate build serve dev test bench clean
+
+setup: system python
+
+# Debian packages: chromium (browser tests, chart rendering) and Noto CJK (Chinese text in static charts).
+system:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+python: $(STAMP)
+$(STAMP): requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+validate: python
+	$(PY) -m scripts.validate
+
+build: validate
+	$(VENV)/bin/mkdocs build --strict --clean
+
+serve: setup build
+	@echo "Serving http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(PY) -m http.server $(PORT) --bind $(HOST) --directory site
+
+# Live reload while editing pages or data.
+dev: setup validate
+	$(VENV)/bin/mkdocs serve --strict -a $(HOST):$(PORT)
+
+test: setup build
+	$(PY) -m pytest -q
+
+clean:
+	rm -rf site build .pytest_cache

@@ -1,0 +1,162 @@
+"""Package folders under datapackage/ → validated Report objects; the one reader of the data packages.
+
+Every other module (checks, site macros, tests, downloads) asks this module for data. Loading
+runs the stock frictionless validation first; any problem raises PackageError with one line per
+problem naming file, row, field and what is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+
+from frictionless import Package
+
+from scripts.problems import Problem, PackageError
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ROOT / "datapackage"
+REF = re.compile(r"\[\[([^\[\]]+)\]\]")
+
+
+@dataclass
+class Report:
+    """One report's package: descriptor, typed rows and raw cells of every table resource."""
+
+    folder: Path
+    descriptor: dict
+    rows: dict[str, list[dict]] = field(default_factory=dict)
+    cells: dict[str, list[list[str]]] = field(default_factory=dict)
+
+    # ---- metadata -------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self.descriptor["name"]
+
+    @property
+    def slug(self) -> str:
+        """Folder name: the report's stable URL segment."""
+        return self.folder.name
+
+    @property
+    def meta(self) -> dict:
+        """The report block of the descriptor: unit, year, department, …"""
+        return self.descriptor["report"]
+
+    def resource(self, name: str) -> dict:
+        """Resource name → its descriptor (title, schema, custom properties)."""
+        for res in self.descriptor["resources"]:
+            if res["name"] == name:
+                return res
+        raise KeyError(f"{self.folder.name}: no resource named {name!r} in datapackage.json")
+
+    def path_of(self, name: str) -> Path:
+        """Resource name → path of its file on disk."""
+        return self.folder / self.resource(name)["path"]
+
+    def fields(self, name: str) -> list[dict]:
+        return self.resource(name)["schema"]["fields"]
+
+    @property
+    def table_resources(self) -> list[dict]:
+        """The standard 附表 resources, in table order."""
+        tables = [r for r in self.descriptor["resources"] if "table_number" in r]
+        return sorted(tables, key=lambda r: r["table_number"])
+
+    @property
+    def source_text(self) -> Path:
+        return self.path_of("source")
+
+    # ---- figures ----------------------------------------------------------------------
+    @cached_property
+    def figures(self) -> dict[str, dict]:
+        """Figure id → its register row."""
+        return {row["id"]: row for row in self.rows["figures"]}
+
+    def figure(self, fid: str) -> dict:
+        try:
+            return self.figures[fid]
+        except KeyError:
+            raise KeyError(
+                f"{self.path_of('figures').relative_to(ROOT)}: figure {fid!r} is referenced but not in the register"
+            ) from None
+
+    def value(self, fid: str) -> Decimal:
+        return self.figure(fid)["value"]
+
+    @cached_property
+    def provenance(self) -> dict[tuple[str, int, str], str]:
+        """(resource, row, field) → figure id, for every table cell that has a value."""
+        return {(p["resource"], p["row"], p["field"]): p["figure"] for p in self.rows["provenance"]}
+
+    # ---- narrative ----------------------------------------------------------------------
+    @cached_property
+    def sections(self) -> dict[str, dict]:
+        return {row["id"]: row for row in sorted(self.rows["narrative"], key=lambda r: r["order"])}
+
+    def children(self, sid: str) -> list[dict]:
+        return [s for s in self.sections.values() if s["parent"] == sid]
+
+
+def discover(root: Path = PACKAGES) -> list[Path]:
+    """datapackage/ → the package folders in it (each holding a datapackage.json), sorted."""
+    return sorted(p.parent for p in root.glob("*/datapackage.json"))
+
+
+def _problems_of(report_obj, folder: Path) -> list[Problem]:
+    """A frictionless validation report → one Problem per error."""
+    problems = []
+    for task in report_obj.tasks:
+        where = Path(task.place) if task.place else None
+        file = str((folder / where).relative_to(ROOT)) if where and not where.is_absolute() else str(where or folder)
+        for err in task.errors:
+            row = getattr(err, "row_number", None)
+            fld = getattr(err, "field_name", None)
+            problems.append(Problem(file, row, fld, f"{err.title}: {err.note}"))
+    for err in report_obj.errors:
+        problems.append(Problem(str((folder / "datapackage.json").relative_to(ROOT)), None, None, f"{err.title}: {err.note}"))
+    return problems
+
+
+def load(folder: Path) -> Report:
+    """A package folder → a Report, after stock frictionless validation; PackageError on any problem."""
+    descriptor_path = folder / "datapackage.json"
+    if not descriptor_path.exists():
+        raise PackageError([Problem(str(folder), None, None, "no datapackage.json in this folder")])
+    try:
+        package = Package(str(descriptor_path))
+    except Exception as exc:  # frictionless raises FrictionlessException on a broken descriptor
+        raise PackageError([Problem(str(descriptor_path.relative_to(ROOT)), None, None, f"cannot read descriptor: {exc}")]) from None
+    problems = _problems_of(package.validate(), folder)
+    if problems:
+        raise PackageError(problems)
+    report = Report(folder=folder, descriptor=package.to_descriptor())
+    for resource in package.resources:
+        if resource.type != "table":
+            continue
+        typed, raw = [], []
+        with resource:
+            for row in resource.row_stream:
+                typed.append(row.to_dict())
+                raw.append([str(c) if c is not None else "" for c in row.cells])
+        report.rows[resource.name] = typed
+        report.cells[resource.name] = raw
+    return report
+
+
+def load_all(root: Path = PACKAGES) -> list[Report]:
+    """datapackage/ → every report, validated; PackageError listing the problems of all of them."""
+    reports, problems = [], []
+    for folder in discover(root):
+        try:
+            reports.append(load(folder))
+        except PackageError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise PackageError(problems)
+    if not reports:
+        raise PackageError([Problem(str(root), None, None, "no package folder with a datapackage.json")])
+    return reports
