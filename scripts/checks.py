@@ -17,8 +17,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from scripts.formula import FormulaError, evaluate, names, round_as
-from scripts.loader import REF, ROOT, Report
-from scripts.problems import Problem
+from scripts.loader import REF, Report
+from scripts.problems import Problem, display
 from scripts.source_text import literal_value, read_lines
 
 TEXT_FIELDS = {  # resource → fields whose text may hold [[figure]] references
@@ -55,7 +55,7 @@ def _line(index: int) -> int:
 
 
 def _file(report: Report, resource: str) -> str:
-    return str(report.path_of(resource).relative_to(ROOT))
+    return display(report.path_of(resource))
 
 
 def _row_of(report: Report, resource: str, key_field: str, key) -> int | None:

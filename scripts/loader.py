@@ -15,9 +15,8 @@ from pathlib import Path
 
 from frictionless import Package
 
-from scripts.problems import Problem, PackageError
+from scripts.problems import ROOT, PackageError, Problem, display
 
-ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ROOT / "datapackage"
 REF = re.compile(r"\[\[([^\[\]]+)\]\]")
 
@@ -81,7 +80,7 @@ class Report:
             return self.figures[fid]
         except KeyError:
             raise KeyError(
-                f"{self.path_of('figures').relative_to(ROOT)}: figure {fid!r} is referenced but not in the register"
+                f"{display(self.path_of('figures'))}: figure {fid!r} is referenced but not in the register"
             ) from None
 
     def value(self, fid: str) -> Decimal:
@@ -111,13 +110,15 @@ def _problems_of(report_obj, folder: Path) -> list[Problem]:
     problems = []
     for task in report_obj.tasks:
         where = Path(task.place) if task.place else None
-        file = str((folder / where).relative_to(ROOT)) if where and not where.is_absolute() else str(where or folder)
+        file = display(folder / where) if where else display(folder)
         for err in task.errors:
             row = getattr(err, "row_number", None)
             fld = getattr(err, "field_name", None)
-            problems.append(Problem(file, row, fld, f"{err.title}: {err.note}"))
+            cell = getattr(err, "cell", None)
+            shown = f' (cell "{cell}")' if cell not in (None, "") else ""
+            problems.append(Problem(file, row, fld, f"{err.title}: {err.note}{shown}"))
     for err in report_obj.errors:
-        problems.append(Problem(str((folder / "datapackage.json").relative_to(ROOT)), None, None, f"{err.title}: {err.note}"))
+        problems.append(Problem(display(folder / "datapackage.json"), None, None, f"{err.title}: {err.note}"))
     return problems
 
 
@@ -125,11 +126,11 @@ def load(folder: Path) -> Report:
     """A package folder → a Report, after stock frictionless validation; PackageError on any problem."""
     descriptor_path = folder / "datapackage.json"
     if not descriptor_path.exists():
-        raise PackageError([Problem(str(folder), None, None, "no datapackage.json in this folder")])
+        raise PackageError([Problem(display(folder), None, None, "no datapackage.json in this folder")])
     try:
         package = Package(str(descriptor_path))
     except Exception as exc:  # frictionless raises FrictionlessException on a broken descriptor
-        raise PackageError([Problem(str(descriptor_path.relative_to(ROOT)), None, None, f"cannot read descriptor: {exc}")]) from None
+        raise PackageError([Problem(display(descriptor_path), None, None, f"cannot read descriptor: {exc}")]) from None
     problems = _problems_of(package.validate(), folder)
     if problems:
         raise PackageError(problems)
