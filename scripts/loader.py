@@ -161,3 +161,20 @@ def load_all(root: Path = PACKAGES) -> list[Report]:
     if not reports:
         raise PackageError([Problem(str(root), None, None, "no package folder with a datapackage.json")])
     return reports
+
+
+_CACHE: dict[tuple, list[Report]] = {}
+
+
+def _signature(root: Path) -> tuple:
+    """datapackage/ → a key that changes whenever any package file changes."""
+    return (str(root),) + tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in root.rglob("*") if p.is_file()))
+
+
+def reports(root: Path = PACKAGES) -> list[Report]:
+    """Like load_all, but loads once per process while no package file changes (the hook and the macros share it)."""
+    key = _signature(root)
+    if key not in _CACHE:
+        _CACHE.clear()
+        _CACHE[key] = load_all(root)
+    return _CACHE[key]

@@ -1,0 +1,66 @@
+"""MkDocs hook: datapackage/ → generated report pages, published package files, the nav, and the jieba user dictionary.
+
+Bad input stops the build here, before anything is written: every problem of every package
+(stock frictionless validation and the consistency checks) is printed one per line.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # MkDocs loads hooks by path
+
+import yaml  # noqa: E402
+from mkdocs.exceptions import Abort  # noqa: E402
+from mkdocs.structure.files import File, Files  # noqa: E402
+
+from scripts import checks, search_terms, site_pages  # noqa: E402
+from scripts.loader import Report, reports  # noqa: E402
+from scripts.problems import PackageError  # noqa: E402
+
+log = logging.getLogger("mkdocs.hooks.reports")
+USER_DICT = Path("build/jieba_user.txt")  # read by the search plugin (mkdocs.yml: jieba_dict_user)
+
+
+def _reports() -> list[Report]:
+    """All packages, loaded and checked; Abort (a clean, non-zero exit) listing every problem."""
+    try:
+        found = reports()
+    except PackageError as exc:
+        raise Abort(_message(exc.problems)) from None
+    problems = [p for r in found for p in checks.run(r)[1]]
+    if problems:
+        raise Abort(_message(problems))
+    return found
+
+
+def _message(problems) -> str:
+    lines = "\n".join(str(p) for p in problems)
+    return f"The data packages have {len(problems)} problem(s); nothing was built:\n{lines}\nFix them and run `make validate`."
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    # The search plugin loads the user dictionary in its on_config, which runs before this hook's.
+    USER_DICT.parent.mkdir(exist_ok=True)
+    USER_DICT.write_text(search_terms.user_dictionary(_reports()), encoding="utf-8")
+
+
+def on_config(config):
+    found = _reports()
+    config.nav = [{"首页": "index.md"}] + [entry for r in found for entry in site_pages.nav(r)] + [{"关于本站": "about.md"}]
+    return config
+
+
+def on_files(files: Files, config) -> Files:
+    for report in _reports():
+        for spec in site_pages.pages(report):
+            front = yaml.safe_dump({"title": spec.title, "description": spec.description}, allow_unicode=True).strip()
+            content = f"---\n{front}\n---\n\n{{{{ report_page({spec.report!r}, {spec.kind!r}, {spec.key!r}) }}}}\n"
+            files.append(File.generated(config, spec.src, content=content))
+        # The package itself, byte for byte, under <slug>/package/.
+        for path in sorted(p for p in report.folder.rglob("*") if p.is_file()):
+            rel = path.relative_to(report.folder).as_posix()
+            files.append(File.generated(config, f"{report.slug}/package/{rel}", abs_src_path=str(path)))
+    return files

@@ -1,0 +1,60 @@
+"""mkdocs-macros module: page → its content, rendered from the packages through templates/ (HTML and Markdown live there, not here)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # macros loads this file by path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined  # noqa: E402
+from markupsafe import Markup  # noqa: E402
+
+from scripts import checks, render, site_pages, views  # noqa: E402
+from scripts.loader import reports  # noqa: E402
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+_jinja = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+                     trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+_jinja.filters["md"] = render.md_inline
+_jinja.filters["slug"] = render.slug
+_jinja.filters["amount"] = render.amount
+_jinja.globals["cn_number"] = site_pages.cn_number
+
+
+def _find(slug: str):
+    for report in reports():
+        if report.slug == slug:
+            return report
+    raise KeyError(f"no report package named {slug!r} under datapackage/")
+
+
+def define_env(env) -> None:
+    """Register the macros that pages call."""
+
+    def page_url() -> str:
+        return env.page.url if env.page else ""
+
+    @env.macro
+    def report_page(slug: str, kind: str, key: str) -> Markup:
+        """A generated page of one report → its rendered content."""
+        report = _find(slug)
+        specs = site_pages.pages(report)
+        spec = next(s for s in specs if s.kind == kind and s.key == key)
+        urls = {s.kind if s.kind not in ("section", "performance", "table") else f"{s.kind}:{s.key}": s.url for s in specs}
+        here = page_url()
+        prose = render.Prose(report, here, urls)
+        results, _ = checks.run(report)
+        context = dict(report=report, spec=spec, specs=specs, prose=prose, urls=urls, checks=results,
+                       link=lambda target: render.relative(here, target), views=views, render=render)
+        return Markup(_jinja.get_template(f"pages/{kind}.md.j2").render(**context))
+
+    @env.macro
+    def site_home() -> Markup:
+        """The site's home page: every report, newest first."""
+        found = sorted(reports(), key=lambda r: (-r.meta["year"], r.meta["unit"]))
+        here = page_url()
+        homes = [(r, next(s for s in site_pages.pages(r) if s.kind == "report_home")) for r in found]
+        return Markup(_jinja.get_template("pages/site_home.md.j2").render(
+            homes=homes, link=lambda target: render.relative(here, target), render=render, views=views,
+            title=site_pages.report_title))

@@ -1,0 +1,180 @@
+"""A Report → the shapes the page templates iterate over (table cells, code tree, indicator rows, check groups).
+
+No HTML here: templates/ decide how each shape looks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from scripts.checks import Check
+from scripts.loader import REF, Report
+
+TOTAL_WORDS = ("合计", "总计")
+
+
+@dataclass
+class Cell:
+    kind: str  # "code" | "text" | "amount" | "na"
+    value: object
+    field: str
+    unit: str = "万元"
+
+
+@dataclass
+class Row:
+    cells: list[Cell]
+    level: str  # 合计 / 类 / 款 / 项 / "" (for tables without levels)
+    total: bool
+    number: int
+
+
+def table_rows(report: Report, resource: str) -> tuple[list[dict], list[Row]]:
+    """A 附表 resource → (visible columns, rows of typed cells with level and total flags)."""
+    fields = [f for f in report.fields(resource) if f["name"] not in ("row", "level")]
+    rows = []
+    for typed, raw in zip(report.rows[resource], report.cells[resource]):
+        cells = []
+        names = [f["name"] for f in report.fields(resource)]
+        for f in fields:
+            value = typed[f["name"]]
+            raw_value = raw[names.index(f["name"])]
+            if f["type"] == "number":
+                kind = "na" if raw_value == "—" else "amount"
+                unit = typed.get("unit") or "万元"
+                cells.append(Cell(kind, value, f["name"], unit))
+            elif f["name"] == "code":
+                cells.append(Cell("code", value or "", f["name"]))
+            else:
+                cells.append(Cell("text", value or "", f["name"]))
+        label = typed.get("name") or typed.get("item") or typed.get("project") or ""
+        level = typed.get("level") or ""
+        total = level == "合计" or any(label.endswith(w) for w in TOTAL_WORDS)
+        rows.append(Row(cells, level, total, typed["row"]))
+    return fields, rows
+
+
+def undisclosed_count(report: Report, resource: str) -> int:
+    """Number of empty (未披露) amount cells in a table."""
+    _, rows = table_rows(report, resource)
+    return sum(1 for r in rows for c in r.cells if c.kind == "amount" and c.value is None)
+
+
+def code_tree(report: Report, scheme: str) -> list[tuple[dict, int]]:
+    """Codes of one scheme → (code row, depth) in tree order."""
+    codes = [c for c in report.rows["codes"] if c["scheme"] == scheme]
+    children: dict[str | None, list[dict]] = {}
+    for c in codes:
+        children.setdefault(c["parent"], []).append(c)
+    out: list[tuple[dict, int]] = []
+
+    def walk(parent, depth):
+        for c in sorted(children.get(parent, []), key=lambda c: c["code"]):
+            out.append((c, depth))
+            walk(c["code"], depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def code_usage(report: Report) -> dict[str, dict[str, list]]:
+    """Code → where the site uses it: {'tables': [resource names], 'sections': [section ids]}."""
+    usage: dict[str, dict[str, list]] = {c["code"]: {"tables": [], "sections": []} for c in report.rows["codes"]}
+    for res in report.table_resources:
+        for row in report.rows[res["name"]]:
+            code = row.get("code")
+            if code in usage and res["name"] not in usage[code]["tables"]:
+                usage[code]["tables"].append(res["name"])
+    for sec in report.sections.values():
+        for fid in REF.findall(sec["text"] or ""):
+            fig = report.figures.get(fid)
+            if fig and fig["unit"] == "科目编码" and fig["literal"] in usage:
+                if sec["id"] not in usage[fig["literal"]]["sections"]:
+                    usage[fig["literal"]]["sections"].append(sec["id"])
+    return usage
+
+
+def indicator_rows(report: Report, form: str) -> list[dict]:
+    """One form's indicators → rows with rowspans for the merged 一级/二级 cells of the original table."""
+    rows = [dict(r) for r in report.rows["performance_indicators"] if r["form"] == form]
+    for level in ("level1", "level2"):
+        i = 0
+        while i < len(rows):
+            j = i
+            while j + 1 < len(rows) and rows[j + 1][level] == rows[i][level] and (
+                    level == "level1" or rows[j + 1]["level1"] == rows[i]["level1"]):
+                j += 1
+            rows[i][f"{level}_span"] = j - i + 1
+            for k in range(i + 1, j + 1):
+                rows[k][f"{level}_span"] = 0
+            i = j + 1
+    return rows
+
+
+def section_of(report: Report, sid: str) -> dict:
+    return report.sections[sid]
+
+
+def part_of(report: Report, sid: str) -> dict:
+    """A section id → its top-level part (第一部分 …)."""
+    sec = report.sections[sid]
+    while sec["parent"]:
+        sec = report.sections[sec["parent"]]
+    return sec
+
+
+def check_groups(report: Report, results: list[Check]) -> list[tuple[str, list[Check]]]:
+    """Checks → grouped by report section (in report order) and then by table (in table order)."""
+    order = {sid: i for i, sid in enumerate(report.sections)}
+    tables = {r["name"]: (1000 + r["table_number"], r["title"]) for r in report.table_resources}
+    groups: dict[str, list[Check]] = {}
+    for c in results:
+        groups.setdefault(c.group, []).append(c)
+
+    def key(g):
+        return order.get(g, tables.get(g, (9999, g))[0])
+
+    def title(g):
+        if g in report.sections:
+            s = report.sections[g]
+            return f"{part_of(report, g)['number']} {s['number']}{s['title']}" if s["level"] > 1 else f"{s['number']} {s['title']}"
+        return tables[g][1] if g in tables else g
+
+    return [(title(g), groups[g]) for g in sorted(groups, key=key)]
+
+
+def table_checks(results: list[Check], resource: str) -> list[Check]:
+    """Checks whose group is a given table."""
+    return [c for c in results if c.group == resource]
+
+
+def file_info(path: Path) -> dict:
+    """A file → its size in bytes and sha256."""
+    data = path.read_bytes()
+    return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def human_size(size: int) -> str:
+    """Bytes → '1.2 KB' style (for download links)."""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def section_url(report: Report, specs: list, sid: str) -> str:
+    """A section id → site-relative URL of the page that shows it, with the heading's anchor."""
+    from scripts.render import slug  # local import: render imports nothing from views
+
+    sec = report.sections[sid]
+    chain = [sec]
+    while chain[-1]["parent"]:
+        chain.append(report.sections[chain[-1]["parent"]])
+    for spec in specs:
+        if spec.key in [s["id"] for s in chain]:
+            anchor = "" if spec.key == sid else "#" + slug(sec["number"] + sec["title"])
+            return spec.url + anchor
+    raise KeyError(f"no page shows section {sid}")
