@@ -178,3 +178,14 @@ def section_url(report: Report, specs: list, sid: str) -> str:
             anchor = "" if spec.key == sid else "#" + slug(sec["number"] + sec["title"])
             return spec.url + anchor
     raise KeyError(f"no page shows section {sid}")
+
+
+def section_lines(report: Report, sid: str) -> tuple[int, int]:
+    """A section id → first and last source line of it and all its subsections."""
+    found: list[int] = []
+    stack = [sid]
+    while stack:
+        sec = report.sections[stack.pop()]
+        found += [int(n) for n in sec["lines"].split()]
+        stack += [c["id"] for c in report.children(sec["id"])]
+    return min(found), max(found)
