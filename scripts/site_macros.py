@@ -29,6 +29,11 @@ def _find(slug: str):
     raise KeyError(f"no report package named {slug!r} under datapackage/")
 
 
+def _urls(specs) -> dict[str, str]:
+    """Page specs of a report → URL by kind (and by kind:key for the kinds with many pages)."""
+    return {s.kind if s.kind not in ("section", "performance", "table") else f"{s.kind}:{s.key}": s.url for s in specs}
+
+
 def define_env(env) -> None:
     """Register the macros that pages call."""
 
@@ -41,7 +46,7 @@ def define_env(env) -> None:
         report = _find(slug)
         specs = site_pages.pages(report)
         spec = next(s for s in specs if s.kind == kind and s.key == key)
-        urls = {s.kind if s.kind not in ("section", "performance", "table") else f"{s.kind}:{s.key}": s.url for s in specs}
+        urls = _urls(specs)
         here = page_url()
         prose = render.Prose(report, here, urls)
         results, _ = checks.run(report)
@@ -54,7 +59,10 @@ def define_env(env) -> None:
         """The site's home page: every report, newest first."""
         found = sorted(reports(), key=lambda r: (-r.meta["year"], r.meta["unit"]))
         here = page_url()
-        homes = [(r, next(s for s in site_pages.pages(r) if s.kind == "report_home")) for r in found]
+        homes = []
+        for r in found:
+            specs = site_pages.pages(r)
+            homes.append((r, next(s for s in specs if s.kind == "report_home"), render.Prose(r, here, _urls(specs))))
         return Markup(_jinja.get_template("pages/site_home.md.j2").render(
             homes=homes, link=lambda target: render.relative(here, target), render=render, views=views,
             title=site_pages.report_title))

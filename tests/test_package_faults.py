@@ -74,17 +74,6 @@ def delete(name: str):
     return lambda folder: (folder / "data" / name).unlink()
 
 
-def csv_line(folder: Path, name: str, key: str) -> int:
-    """Physical line (header = 1) where the record whose first column is `key` starts."""
-    text = (folder / "data" / name).read_text(encoding="utf-8")
-    line = 1
-    for record in csv.reader(text.splitlines(keepends=True)):
-        if record and record[0] == key:
-            return line
-        line += sum(cell.count("\n") for cell in record) + 1
-    raise KeyError(key)
-
-
 # ---------------------------------------------------------------------------------- the corpus
 # id → (mutation, expected file, expected line, expected field, expected message fragment)
 FAULTS = {
