@@ -49,20 +49,8 @@ class Check:
         return self.status == "通过"
 
 
-def _line(index: int) -> int:
-    """0-based data row index → line number in the CSV (header is line 1)."""
-    return index + 2
-
-
 def _file(report: Report, resource: str) -> str:
     return display(report.path_of(resource))
-
-
-def _row_of(report: Report, resource: str, key_field: str, key) -> int | None:
-    for i, row in enumerate(report.rows[resource]):
-        if row[key_field] == key:
-            return _line(i)
-    return None
 
 
 # ---------------------------------------------------------------------------------- honesty
@@ -72,7 +60,7 @@ def check_figures(report: Report) -> list[Problem]:
     file = _file(report, "figures")
     source = read_lines(report.source_text)
     for i, fig in enumerate(report.rows["figures"]):
-        row, fid = _line(i), fig["id"]
+        row, fid = report.line("figures", i), fig["id"]
 
         def bad(fld, msg):
             problems.append(Problem(file, row, fld, f"figure {fid}: {msg}"))
@@ -129,7 +117,7 @@ def check_references(report: Report) -> list[Problem]:
             for fld in fields:
                 for fid in REF.findall(row[fld] or ""):
                     if fid not in report.figures:
-                        problems.append(Problem(_file(report, resource), _line(i), fld,
+                        problems.append(Problem(_file(report, resource), report.line(resource, i), fld,
                                                 f"reference [[{fid}]] names no figure in figures.csv"))
     return problems
 
@@ -147,7 +135,7 @@ def check_cells(report: Report) -> list[Problem]:
                 seen.add(key)
                 fid = report.provenance.get(key)
                 value = row[fld]
-                where = (_file(report, name), _line(i), fld)
+                where = (_file(report, name), report.line(name, i), fld)
                 if value is None:
                     if fid:
                         problems.append(Problem(*where, f"cell is empty but provenance.csv points it to {fid}"))
@@ -162,13 +150,13 @@ def check_cells(report: Report) -> list[Problem]:
                     problems.append(Problem(*where, f"value {value} differs from figure {fid} = {report.value(fid)}"))
     for i, p in enumerate(report.rows["provenance"]):
         if (p["resource"], p["row"], p["field"]) not in seen:
-            problems.append(Problem(_file(report, "provenance"), _line(i), "field",
+            problems.append(Problem(_file(report, "provenance"), report.line("provenance", i), "field",
                                     f"no numeric cell {p['resource']} row {p['row']} field {p['field']!r}"))
     for name, fld in VIEWS.items():
         for i, row in enumerate(report.rows[name]):
             fid = row["figure"]
             if fid in report.figures and report.value(fid) != row[fld]:
-                problems.append(Problem(_file(report, name), _line(i), fld,
+                problems.append(Problem(_file(report, name), report.line(name, i), fld,
                                         f"value {row[fld]} differs from figure {fid} = {report.value(fid)}"))
     return problems
 
@@ -180,22 +168,22 @@ def check_codes(report: Report) -> list[Problem]:
     file = _file(report, "codes")
     for i, c in enumerate(report.rows["codes"]):
         if CODE_LENGTH_LEVEL.get(len(c["code"])) != c["level"]:
-            problems.append(Problem(file, _line(i), "level", f"code {c['code']} has {len(c['code'])} digits, so it is not a {c['level']}"))
+            problems.append(Problem(file, report.line("codes", i), "level", f"code {c['code']} has {len(c['code'])} digits, so it is not a {c['level']}"))
         if c["parent"] and not c["code"].startswith(c["parent"]):
-            problems.append(Problem(file, _line(i), "parent", f"code {c['code']} does not start with its parent {c['parent']}"))
+            problems.append(Problem(file, report.line("codes", i), "parent", f"code {c['code']} does not start with its parent {c['parent']}"))
         if c["level"] != "类" and not c["parent"]:
-            problems.append(Problem(file, _line(i), "parent", f"code {c['code']} is a {c['level']} and needs its parent"))
+            problems.append(Problem(file, report.line("codes", i), "parent", f"code {c['code']} is a {c['level']} and needs its parent"))
     for res in report.table_resources:
         if not any(f["name"] == "level" for f in res["schema"]["fields"]):
             continue
         for i, row in enumerate(report.rows[res["name"]]):
             if row.get("code") and row["code"] in codes and codes[row["code"]]["level"] != row["level"]:
-                problems.append(Problem(_file(report, res["name"]), _line(i), "level",
+                problems.append(Problem(_file(report, res["name"]), report.line(res["name"], i), "level",
                                         f"code {row['code']} is a {codes[row['code']]['level']} in codes.csv, not a {row['level']}"))
     quoted = " ".join(f["quote"] for f in report.rows["findings"])
     for i, fig in enumerate(report.rows["figures"]):
         if fig["unit"] == "科目编码" and fig["literal"] not in codes and fig["literal"] not in quoted:
-            problems.append(Problem(_file(report, "figures"), _line(i), "literal",
+            problems.append(Problem(_file(report, "figures"), report.line("figures", i), "literal",
                                     f"the report writes code {fig['literal']}, which is neither in codes.csv nor quoted by a finding"))
     return problems
 
@@ -207,12 +195,12 @@ def check_findings(report: Report) -> list[Problem]:
     for i, f in enumerate(report.rows["findings"]):
         lines = [int(n) for n in f["lines"].split()]
         if any(n > len(source) for n in lines):
-            problems.append(Problem(_file(report, "findings"), _line(i), "lines", f"{f['id']}: a line is past the end of the source"))
+            problems.append(Problem(_file(report, "findings"), report.line("findings", i), "lines", f"{f['id']}: a line is past the end of the source"))
             continue
         text = "\n".join(source[n - 1] for n in lines)
         for part in f["quote"].rstrip("…").split(" ｜ "):
             if part not in text:
-                problems.append(Problem(_file(report, "findings"), _line(i), "quote",
+                problems.append(Problem(_file(report, "findings"), report.line("findings", i), "quote",
                                         f"{f['id']}: quote {part[:30]!r}… is not on source lines {f['lines']}"))
     return problems
 
@@ -227,11 +215,11 @@ def check_relations(report: Report) -> tuple[list[Check], list[Problem]]:
             left = evaluate(rel["left"], report.value)
             right = evaluate(rel["right"], report.value)
         except (FormulaError, KeyError) as exc:
-            problems.append(Problem(file, _line(i), "left", f"relation {rel['id']}: {str(exc).strip(chr(34))}"))
+            problems.append(Problem(file, report.line("relations", i), "left", f"relation {rel['id']}: {str(exc).strip(chr(34))}"))
             continue
         if rel["rounding"] == "published":
             if names(rel["right"]) != [rel["right"].strip()]:
-                problems.append(Problem(file, _line(i), "rounding", f"relation {rel['id']}: 'published' rounding needs a single figure on the right"))
+                problems.append(Problem(file, report.line("relations", i), "rounding", f"relation {rel['id']}: 'published' rounding needs a single figure on the right"))
                 continue
             computed = round_as(left, right)
         else:
@@ -242,11 +230,11 @@ def check_relations(report: Report) -> tuple[list[Check], list[Problem]]:
                             left if rel["rounding"] == "exact" else computed, right,
                             "通过" if ok else "不一致", rel["finding"], values))
         if not ok and not rel["finding"]:
-            problems.append(Problem(file, _line(i), "left",
+            problems.append(Problem(file, report.line("relations", i), "left",
                                     f"relation {rel['id']} fails: {rel['left']} gives {computed}, {rel['right']} is {right}; "
                                     "fix the data, or record the contradiction in findings.csv and name it in 'finding'"))
         if ok and rel["finding"]:
-            problems.append(Problem(file, _line(i), "finding",
+            problems.append(Problem(file, report.line("relations", i), "finding",
                                     f"relation {rel['id']} holds, but it names finding {rel['finding']}; remove the stale finding"))
     return checks, problems
 
@@ -335,20 +323,20 @@ def _sum_check(report: Report, cid: str, group: str, title: str, parts: list[tup
     values, acc, missing = {}, Decimal(0), False
     for sign, name, i, fld in parts:
         v = report.rows[name][i][fld]
-        label = f"{name}:{_line(i)}.{fld}"
+        label = f"{name}:{report.line(name, i)}.{fld}"
         if v is None:
             missing = True
         else:
             values[label] = v
             acc += sign * v
     expected = report.rows[tname][ti][tf]
-    values[f"{tname}:{_line(ti)}.{tf}"] = expected
-    formula = " + ".join(("−" if s < 0 else "") + f"{n}:{_line(i)}.{f}" for s, n, i, f in parts) + f" = {tname}:{_line(ti)}.{tf}"
+    values[f"{tname}:{report.line(tname, ti)}.{tf}"] = expected
+    formula = " + ".join(("−" if s < 0 else "") + f"{n}:{report.line(n, i)}.{f}" for s, n, i, f in parts) + f" = {tname}:{report.line(tname, ti)}.{tf}"
     if missing or expected is None:
         return Check(cid, group, title, formula, None, expected, "无法核对", None, values), []
     ok = acc == expected
     check = Check(cid, group, title, formula, acc, expected, "通过" if ok else "不一致", None, values)
-    problems = [] if ok else [Problem(_file(report, tname), _line(ti), tf, f"{title}: parts add up to {acc}, the cell says {expected}")]
+    problems = [] if ok else [Problem(_file(report, tname), report.line(tname, ti), tf, f"{title}: parts add up to {acc}, the cell says {expected}")]
     return check, problems
 
 

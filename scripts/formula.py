@@ -27,6 +27,9 @@ def names(formula: str) -> list[str]:
 def evaluate(formula: str, lookup: Callable[[str], Decimal]) -> Decimal:
     """Formula and a figure-id → value lookup → the exact result."""
     ids = names(formula)
+    leftover = FIGURE_ID.sub("", formula)
+    if re.search(r"[A-Za-z_]", leftover):
+        raise FormulaError(f"formula {formula!r} uses something other than figure ids, numbers and + - * / ( )")
     placeholders = {f"v{i}": fid for i, fid in enumerate(ids)}
     counter = iter(range(len(ids)))
     expr = FIGURE_ID.sub(lambda m: f"v{next(counter)}", formula)

@@ -7,6 +7,7 @@ problem naming file, row, field and what is wrong.
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -29,6 +30,11 @@ class Report:
     descriptor: dict
     rows: dict[str, list[dict]] = field(default_factory=dict)
     cells: dict[str, list[list[str]]] = field(default_factory=dict)
+    lines: dict[str, list[int]] = field(default_factory=dict)  # file line of each record (0 = header)
+
+    def line(self, resource: str, index: int) -> int:
+        """0-based data row index → the file line where that row starts (cells may span lines)."""
+        return self.lines[resource][index + 1]
 
     # ---- metadata -------------------------------------------------------------------
     @property
@@ -105,18 +111,69 @@ def discover(root: Path = PACKAGES) -> list[Path]:
     return sorted(p.parent for p in root.glob("*/datapackage.json"))
 
 
-def _problems_of(report_obj, folder: Path) -> list[Problem]:
-    """A frictionless validation report → one Problem per error."""
+def record_lines(path: Path) -> list[int]:
+    """A CSV file → the file line on which each record starts (index 0 is the header).
+
+    Cells may hold line breaks (paragraphs of the narrative), so record numbers and file lines
+    differ; every problem is reported with the file line a person sees in an editor.
+    """
+    starts = []
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.reader(f)
+        while True:
+            start = reader.line_num + 1
+            try:
+                next(reader)
+            except StopIteration:
+                break
+            starts.append(start)
+    return starts
+
+
+def _encoding_problems(folder: Path, descriptor: dict) -> list[Problem]:
+    """Resource files that are not UTF-8 → one problem each, with the line of the first bad byte."""
     problems = []
+    for res in descriptor.get("resources", []):
+        path = folder / res.get("path", "")
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data[: exc.start].count(b"\n") + 1
+            problems.append(Problem(display(path), line, None,
+                                    f"the file is not UTF-8 (byte 0x{data[exc.start]:02x} at position {exc.start}); "
+                                    "save it as UTF-8 without BOM"))
+        if data.startswith(b"\xef\xbb\xbf"):
+            problems.append(Problem(display(path), 1, None, "the file starts with a byte-order mark; save it as UTF-8 without BOM"))
+    return problems
+
+
+def _problems_of(report_obj, folder: Path, descriptor: dict) -> list[Problem]:
+    """A frictionless validation report → one Problem per error, located by file line and field."""
+    problems = []
+    keys = {r["name"]: r.get("schema", {}).get("primaryKey", []) for r in descriptor.get("resources", [])}
+    paths = {r.get("path"): r["name"] for r in descriptor.get("resources", [])}
     for task in report_obj.tasks:
-        where = Path(task.place) if task.place else None
-        file = display(folder / where) if where else display(folder)
+        where = folder / task.place if task.place else None
+        file = display(where) if where else display(folder)
+        lines = None
         for err in task.errors:
             row = getattr(err, "row_number", None)
-            fld = getattr(err, "field_name", None)
+            if row is not None and where is not None and where.is_file():
+                if lines is None:
+                    try:
+                        lines = record_lines(where)
+                    except (UnicodeDecodeError, csv.Error):
+                        lines = []
+                row = lines[row - 1] if 0 < row <= len(lines) else row
+            fld = getattr(err, "field_name", None) or ", ".join(getattr(err, "field_names", None) or []) or None
+            if fld is None and err.type == "primary-key":
+                fld = ", ".join(keys.get(paths.get(task.place), [])) or None
             cell = getattr(err, "cell", None)
             shown = f' (cell "{cell}")' if cell not in (None, "") else ""
-            problems.append(Problem(file, row, fld, f"{err.title}: {err.note}{shown}"))
+            problems.append(Problem(file, row, fld, f"{err.title}: {err.note or err.description}{shown}"))
     for err in report_obj.errors:
         problems.append(Problem(display(folder / "datapackage.json"), None, None, f"{err.title}: {err.note}"))
     return problems
@@ -131,10 +188,12 @@ def load(folder: Path) -> Report:
         package = Package(str(descriptor_path))
     except Exception as exc:  # frictionless raises FrictionlessException on a broken descriptor
         raise PackageError([Problem(display(descriptor_path), None, None, f"cannot read descriptor: {exc}")]) from None
-    problems = _problems_of(package.validate(), folder)
+    descriptor = package.to_descriptor()
+    # Encoding first: a file in the wrong encoding makes every resource that refers to it fail too.
+    problems = _encoding_problems(folder, descriptor) or _problems_of(package.validate(), folder, descriptor)
     if problems:
         raise PackageError(problems)
-    report = Report(folder=folder, descriptor=package.to_descriptor())
+    report = Report(folder=folder, descriptor=descriptor)
     for resource in package.resources:
         if resource.type != "table":
             continue
@@ -145,6 +204,7 @@ def load(folder: Path) -> Report:
                 raw.append([str(c) if c is not None else "" for c in row.cells])
         report.rows[resource.name] = typed
         report.cells[resource.name] = raw
+        report.lines[resource.name] = record_lines(folder / resource.path)
     return report
 
 

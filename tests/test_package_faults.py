@@ -89,14 +89,14 @@ FAULTS = {
                               "Unique Error: the same as in the row at position 5"),
     "duplicate-primary-key": (duplicate_record("codes.csv", 4), "codes.csv", 6, "code",
                               "PrimaryKey Error: the same as in the row at position 5"),
-    "duplicate-composite-primary-key": (duplicate_record("provenance.csv", 3), "provenance.csv", 5, "resource",
+    "duplicate-composite-primary-key": (duplicate_record("provenance.csv", 3), "provenance.csv", 5, "resource, row, field",
                                         "PrimaryKey Error"),
     "unknown-code": (set_cell(T03, "5", "code", "2089999"), T03, 6, "code",
                      'ForeignKey Error: for "code": values "2089999" not found in the lookup table "codes"'),
     "orphan-code-parent": (set_cell("codes.csv", "2080103", "parent", "20899"), "codes.csv", 10, "parent",
                            'ForeignKey Error: for "parent": values "20899" not found in the lookup table "codes"'),
     "gbk-encoding": (reencode_gbk("narrative.csv"), "narrative.csv", 2, None,
-                     "Encoding Error: 'utf-8' codec can't decode"),
+                     "the file is not UTF-8"),
     "missing-file": (delete(T05), T05, None, None, "Scheme Error: [Errno 2] No such file or directory"),
     "extra-column": (extra_cell(T09, 2, "9.99"), T09, 3, None, 'Extra Cell'),
     "stated-value-off-source": (set_cell("figures.csv", "income.total", "value", "260.71"), "figures.csv", 49, "value",
@@ -118,15 +118,6 @@ FAULTS = {
                                         'Type Error: type is "integer/default" (cell "x")'),
 }
 # Location defects found when this corpus was written (see the report to scripts/ owner).
-XFAIL_LOCATION = {
-    "duplicate-primary-key": "PrimaryKey Error problem has field None, not the key field 'code'",
-    "duplicate-composite-primary-key": "PrimaryKey Error problem has field None; no field of the key is named",
-    "unknown-code": "ForeignKey Error problem has field None, not 'code'",
-    "orphan-code-parent": "ForeignKey Error problem has field None, not 'parent'",
-    "gbk-encoding": "Encoding Error problem has no line (None); the first undecodable byte is on line 2",
-    "broken-reference-after-multiline": "checks._line counts records, not lines: narrative.csv record 27 starts on line 40",
-    "text-in-integer-after-multiline": "frictionless row_number counts records, not lines: reported 27, the line is 40",
-}
 
 
 _PROBLEMS: dict[str, list] = {}
@@ -156,18 +147,13 @@ def test_fault_rejected_with_message_in_file(package_copy, fault):
     assert [p for p in problems if _in_file(p, name) and message in p.message], [str(p) for p in problems]
 
 
-@pytest.mark.parametrize("fault", [
-    pytest.param(f, marks=pytest.mark.xfail(strict=True, reason=XFAIL_LOCATION[f])) if f in XFAIL_LOCATION else f
-    for f in FAULTS
-])
+@pytest.mark.parametrize("fault", FAULTS)
 def test_fault_names_file_line_and_field(package_copy, fault):
     _, name, line, field, message = FAULTS[fault]
     where = [(Path(p.file).name, p.row, p.field or None) for p in _problems(package_copy, fault) if message in p.message]
     assert (name, line, field) in where, where
 
 
-@pytest.mark.xfail(strict=True, reason="the encoding error of narrative.csv is also reported against figures.csv, "
-                   "work_figures.csv and relations.csv, whose foreign keys read narrative.csv")
 def test_fault_gbk_blames_only_the_reencoded_file(package_copy):
     assert sorted({Path(p.file).name for p in _problems(package_copy, "gbk-encoding")}) == ["narrative.csv"]
 
