@@ -6,19 +6,21 @@ PYTHON  ?= python3
 VENV    := .venv
 PY      := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
+NPMSTAMP := node_modules/.installed-$(shell sha256sum package-lock.json | cut -c1-12)
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup system python validate build serve dev test bench clean
+.PHONY: setup system python npm validate build serve dev test bench clean
 
-setup: system python
+setup: system python npm
 
-# Debian packages: chromium (browser tests, chart rendering) and Noto CJK (Chinese text in static charts).
+# Debian packages: chromium (browser tests), Noto CJK (Chinese text in static charts), node/npm (chart runtime).
 system:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
@@ -32,10 +34,16 @@ $(STAMP): requirements.txt
 	rm -f $(VENV)/.installed-*
 	touch $@
 
+# The chart runtime (vega, vega-embed) from the npm registry, pinned by package-lock.json.
+npm: $(NPMSTAMP)
+$(NPMSTAMP): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 validate: python
 	$(PY) -m scripts.validate
 
-build: validate
+build: validate npm
 	$(VENV)/bin/mkdocs build --strict --clean
 
 serve: setup build
@@ -43,7 +51,7 @@ serve: setup build
 	$(PY) -m http.server $(PORT) --bind $(HOST) --directory site
 
 # Live reload while editing pages or data.
-dev: setup validate
+dev: setup validate npm
 	$(VENV)/bin/mkdocs serve --strict -a $(HOST):$(PORT)
 
 test: setup build

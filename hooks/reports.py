@@ -16,12 +16,20 @@ import yaml  # noqa: E402
 from mkdocs.exceptions import Abort  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 
-from scripts import checks, search_terms, site_pages  # noqa: E402
+from scripts import chart_files, charts, checks, search_terms, site_pages  # noqa: E402
 from scripts.loader import Report, reports  # noqa: E402
 from scripts.problems import PackageError  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.reports")
 USER_DICT = Path("build/jieba_user.txt")  # read by the search plugin (mkdocs.yml: jieba_dict_user)
+ROOT = Path(__file__).resolve().parent.parent
+# The chart runtime, from the pinned npm packages (package-lock.json), served by the site itself.
+VENDOR = {
+    "assets/vendor/vega.min.js": "node_modules/vega/build/vega.min.js",
+    "assets/vendor/vega-embed.min.js": "node_modules/vega-embed/build/vega-embed.min.js",
+    "assets/vendor/LICENSE-vega.txt": "node_modules/vega/LICENSE",
+    "assets/vendor/LICENSE-vega-embed.txt": "node_modules/vega-embed/LICENSE",
+}
 
 
 def _reports() -> list[Report]:
@@ -59,8 +67,16 @@ def on_files(files: Files, config) -> Files:
             front = yaml.safe_dump({"title": spec.title, "description": spec.description}, allow_unicode=True).strip()
             content = f"---\n{front}\n---\n\n{{{{ report_page({spec.report!r}, {spec.kind!r}, {spec.key!r}) }}}}\n"
             files.append(File.generated(config, spec.src, content=content))
+        for chart in charts.charts(report):
+            for suffix, data in chart_files.files(chart).items():
+                files.append(File.generated(config, f"{report.slug}/charts/{chart.id}.{suffix}", content=data))
         # The package itself, byte for byte, under <slug>/package/.
         for path in sorted(p for p in report.folder.rglob("*") if p.is_file()):
             rel = path.relative_to(report.folder).as_posix()
             files.append(File.generated(config, f"{report.slug}/package/{rel}", abs_src_path=str(path)))
+    for dest, src in VENDOR.items():
+        path = ROOT / src
+        if not path.is_file():
+            raise Abort(f"{src} is missing: the chart runtime comes from npm. Run `make setup` (it runs `npm ci`).")
+        files.append(File.generated(config, dest, abs_src_path=str(path)))
     return files

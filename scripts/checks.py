@@ -392,8 +392,18 @@ def _title(res: dict, fld: str) -> str:
 
 
 # ---------------------------------------------------------------------------------- all
+_RUN: dict[int, tuple[Report, tuple[list[Check], list[Problem]]]] = {}
+
+
 def run(report: Report) -> tuple[list[Check], list[Problem]]:
-    """A Report → (all checks, all problems that block publishing)."""
+    """A Report → (all checks, all problems that block publishing); computed once per loaded report."""
+    done = _RUN.get(id(report))
+    if done is None or done[0] is not report:
+        done = _RUN[id(report)] = (report, _run(report))
+    return done[1]
+
+
+def _run(report: Report) -> tuple[list[Check], list[Problem]]:
     problems = []
     for step in (check_figures, check_references, check_cells, check_codes, check_findings):
         problems.extend(step(report))

@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # macros loads 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined  # noqa: E402
 from markupsafe import Markup  # noqa: E402
 
-from scripts import checks, render, site_pages, views  # noqa: E402
+from scripts import chart_files, charts, checks, render, site_pages, views  # noqa: E402
 from scripts.loader import reports  # noqa: E402
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -19,7 +19,7 @@ _jinja = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefi
 _jinja.filters["md"] = render.md_inline
 _jinja.filters["slug"] = render.slug
 _jinja.filters["amount"] = render.amount
-_jinja.globals["cn_number"] = site_pages.cn_number
+_jinja.globals.update(cn_number=site_pages.cn_number, charts=charts, chart_files=chart_files, views=views, render=render)
 
 
 def _find(slug: str):

@@ -1,0 +1,47 @@
+/* Interactive charts: on pages that have a .chart-view, load the Vega runtime served by this site
+   (once), then replace each static SVG with a live view. Re-runs on Material's instant navigation. */
+(function () {
+  "use strict";
+  var base = new URL("vendor/", document.currentScript.src);
+  var loading = null;
+
+  function load(src) {
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = new URL(src, base).href;
+      s.onload = resolve;
+      s.onerror = function () { reject(new Error("cannot load " + s.src)); };
+      document.head.appendChild(s);
+    });
+  }
+
+  function runtime() {
+    if (!loading) {
+      loading = load("vega.min.js").then(function () { return load("vega-embed.min.js"); });
+    }
+    return loading;
+  }
+
+  function render(view) {
+    if (view.dataset.state) return Promise.resolve();
+    view.dataset.state = "loading";
+    return fetch(view.dataset.vega)
+      .then(function (r) { return r.json(); })
+      .then(function (spec) {
+        return vegaEmbed(view.querySelector(".chart-live"), spec, {
+          mode: "vega", renderer: "svg", actions: false,
+          tooltip: { theme: "light" }
+        });
+      })
+      .then(function () { view.dataset.state = "live"; })
+      .catch(function (err) { view.dataset.state = "static"; console.warn("chart stays static:", err.message); });
+  }
+
+  function init() {
+    var views = document.querySelectorAll(".chart-view[data-vega]");
+    if (!views.length) return;
+    runtime().then(function () { views.forEach(render); });
+  }
+
+  if (window.document$) { window.document$.subscribe(init); } else { document.addEventListener("DOMContentLoaded", init); }
+})();
