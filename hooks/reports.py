@@ -16,7 +16,7 @@ import yaml  # noqa: E402
 from mkdocs.exceptions import Abort  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 
-from scripts import chart_files, charts, checks, search_terms, site_pages  # noqa: E402
+from scripts import chart_files, charts, checks, downloads, search_terms, site_pages  # noqa: E402
 from scripts.loader import Report, reports  # noqa: E402
 from scripts.problems import PackageError  # noqa: E402
 
@@ -70,6 +70,8 @@ def on_files(files: Files, config) -> Files:
         for chart in charts.charts(report):
             for suffix, data in chart_files.files(chart).items():
                 files.append(File.generated(config, f"{report.slug}/charts/{chart.id}.{suffix}", content=data))
+        for item in downloads.generated(report):
+            files.append(File.generated(config, item.path, content=item.data))
         # The package itself, byte for byte, under <slug>/package/.
         for path in sorted(p for p in report.folder.rglob("*") if p.is_file()):
             rel = path.relative_to(report.folder).as_posix()

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import altair as alt
 
-from scripts.loader import REF, Report
+from scripts.loader import REF, Report, per_report
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -261,18 +261,9 @@ def scores(report: Report) -> Chart:
                  "self_assessment", _bars(rows, title, "项目", "得分", "分", value_format=".1f"))
 
 
-_MADE: dict[int, tuple[Report, list[Chart]]] = {}
-
-
+@per_report
 def charts(report: Report) -> list[Chart]:
     """Every chart of a report, in reading order (made once per loaded report)."""
-    made = _MADE.get(id(report))
-    if made is None or made[0] is not report:
-        made = _MADE[id(report)] = (report, _make(report))
-    return made[1]
-
-
-def _make(report: Report) -> list[Chart]:
     out = [daijiao_groups(report), enrolment(report), income_composition(report), expenditure_composition(report),
            _yoy(report, "fiscal-yoy", "p2-s4", "fiscal.total", "fiscal.total_2020", "fiscal.change", "fiscal.change_pct", "财政拨款收、支总计"),
            _yoy(report, "gpb-yoy", "p2-s5-1", "gpb.total", "gpb.total_2020", "gpb.change", "gpb.change_pct", "一般公共预算财政拨款支出"),

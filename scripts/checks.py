@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from scripts.formula import FormulaError, evaluate, names, round_as
-from scripts.loader import REF, Report
+from scripts.loader import REF, Report, per_report
 from scripts.problems import Problem, display
 from scripts.source_text import literal_value, read_lines
 
@@ -392,18 +392,9 @@ def _title(res: dict, fld: str) -> str:
 
 
 # ---------------------------------------------------------------------------------- all
-_RUN: dict[int, tuple[Report, tuple[list[Check], list[Problem]]]] = {}
-
-
+@per_report
 def run(report: Report) -> tuple[list[Check], list[Problem]]:
     """A Report → (all checks, all problems that block publishing); computed once per loaded report."""
-    done = _RUN.get(id(report))
-    if done is None or done[0] is not report:
-        done = _RUN[id(report)] = (report, _run(report))
-    return done[1]
-
-
-def _run(report: Report) -> tuple[list[Check], list[Problem]]:
     problems = []
     for step in (check_figures, check_references, check_cells, check_codes, check_findings):
         problems.extend(step(report))

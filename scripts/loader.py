@@ -8,6 +8,7 @@ problem naming file, row, field and what is wrong.
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -238,3 +239,17 @@ def reports(root: Path = PACKAGES) -> list[Report]:
         _CACHE.clear()
         _CACHE[key] = load_all(root)
     return _CACHE[key]
+
+
+def per_report(fn):
+    """Decorator: fn(report) → computed once per loaded Report object (a reload makes a new one)."""
+    cache: dict[int, tuple[Report, object]] = {}
+
+    @functools.wraps(fn)
+    def wrapper(report: Report):
+        hit = cache.get(id(report))
+        if hit is None or hit[0] is not report:
+            hit = cache[id(report)] = (report, fn(report))
+        return hit[1]
+
+    return wrapper

@@ -10,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # macros loads 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined  # noqa: E402
 from markupsafe import Markup  # noqa: E402
 
-from scripts import chart_files, charts, checks, render, site_pages, views  # noqa: E402
+from scripts import chart_files, charts, checks, citation, downloads, render, site_pages, views  # noqa: E402
 from scripts.loader import reports  # noqa: E402
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -19,7 +19,8 @@ _jinja = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefi
 _jinja.filters["md"] = render.md_inline
 _jinja.filters["slug"] = render.slug
 _jinja.filters["amount"] = render.amount
-_jinja.globals.update(cn_number=site_pages.cn_number, charts=charts, chart_files=chart_files, views=views, render=render)
+_jinja.globals.update(cn_number=site_pages.cn_number, charts=charts, chart_files=chart_files, views=views, render=render,
+                      downloads=downloads, citation=citation)
 
 
 def _find(slug: str):
@@ -40,6 +41,11 @@ def define_env(env) -> None:
     def page_url() -> str:
         return env.page.url if env.page else ""
 
+    def absolute(path: str) -> str:
+        """Site-relative path → full URL when site_url is configured, else the path from the site root."""
+        base = env.conf.get("site_url") or ""
+        return (base.rstrip("/") + "/" + path) if base else "/" + path
+
     @env.macro
     def report_page(slug: str, kind: str, key: str) -> Markup:
         """A generated page of one report → its rendered content."""
@@ -51,7 +57,7 @@ def define_env(env) -> None:
         prose = render.Prose(report, here, urls)
         results, _ = checks.run(report)
         context = dict(report=report, spec=spec, specs=specs, prose=prose, urls=urls, checks=results,
-                       link=lambda target: render.relative(here, target), views=views, render=render)
+                       link=lambda target: render.relative(here, target), absolute=absolute)
         return Markup(_jinja.get_template(f"pages/{kind}.md.j2").render(**context))
 
     @env.macro

@@ -1,0 +1,178 @@
+"""A Report → every file a reader can download: CSV (the package file, byte for byte), XLSX twin, JSON, the whole package as .zip, with sizes and sha256.
+
+All outputs are deterministic (fixed timestamps inside XLSX and ZIP files), so two builds of the
+same commit publish identical bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from scripts.loader import Report, per_report
+
+FIXED_TIME = (2020, 1, 1, 0, 0, 0)  # inside XLSX/ZIP files: a build must not depend on the clock
+
+
+@dataclass(frozen=True)
+class Download:
+    """One published file."""
+
+    path: str  # site-relative path
+    label: str
+    kind: str  # CSV | XLSX | JSON | ZIP | TXT
+    data: bytes
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+def _normalise_zip(data: bytes) -> bytes:
+    """A zip archive → the same entries, sorted, with a fixed timestamp (reproducible bytes)."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in sorted(src.namelist()):
+            info = zipfile.ZipInfo(name, FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, src.read(name))
+    return out.getvalue()
+
+
+def _sheet(wb: Workbook, report: Report, name: str, title: str) -> None:
+    """One resource → one worksheet: title, unit and note above the header; codes as text cells."""
+    res = report.resource(name)
+    ws = wb.create_sheet(title=title[:31])
+    fields = res["schema"]["fields"]
+    ws.append([res["title"]])
+    ws["A1"].font = Font(bold=True, size=13)
+    unit = "金额单位：万元" if any(f.get("unit") == "万元" for f in fields) else ""
+    ws.append([unit])
+    ws.append([f"说明：{res.get('note') or res.get('description', '')}"])
+    ws.append([f"来源：{report.meta['unit']}{report.meta['year']}年度{report.meta['kind']}；空白单元格为报告未披露，“—”为不适用。"])
+    header_row = ws.max_row + 1
+    ws.append([f["title"] for f in fields])
+    for cell in ws[header_row]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True)
+    for typed, raw in zip(report.rows[name], report.cells[name]):
+        values = []
+        for f, r in zip(fields, raw):
+            v = typed[f["name"]]
+            if f["type"] in ("number", "integer") and v is not None:
+                values.append(float(v) if isinstance(v, Decimal) else v)
+            else:
+                values.append(r)  # text, codes and empty/— cells exactly as in the CSV
+        ws.append(values)
+        row = ws.max_row
+        for col, f in enumerate(fields, 1):
+            cell = ws.cell(row=row, column=col)
+            if f["type"] == "number" and cell.value is not None and not isinstance(cell.value, str):
+                cell.number_format = "#,##0.00" if f.get("unit") == "万元" else "General"
+            elif f["type"] == "string":
+                cell.number_format = "@"  # codes stay text: leading zeros and long codes survive
+    for col in ws.columns:
+        ws.column_dimensions[col[0].column_letter].width = 18
+
+
+def _workbook(report: Report, names: list[tuple[str, str]]) -> bytes:
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, title in names:
+        _sheet(wb, report, name, title)
+    stamp = datetime(*FIXED_TIME)
+    wb.properties.created = stamp
+    wb.properties.modified = stamp
+    wb.properties.creator = report.meta["unit"]
+    out = io.BytesIO()
+    wb.save(out)
+    return _normalise_zip(out.getvalue())
+
+
+def resource_json(report: Report, name: str) -> bytes:
+    """A resource → JSON: {"resource", "title", "fields", "rows"} with numbers as numbers and empty cells as null."""
+    res = report.resource(name)
+    rows = []
+    for typed in report.rows[name]:
+        rows.append({k: (float(v) if isinstance(v, Decimal) else v) for k, v in typed.items()})
+    doc = {"resource": name, "title": res["title"], "fields": [{"name": f["name"], "title": f["title"], "type": f["type"]}
+                                                              for f in res["schema"]["fields"]], "rows": rows}
+    return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def readme(report: Report) -> bytes:
+    """The package → a README.md for the zip: what it is, sources, terms, and every field described."""
+    d = report.descriptor
+    lines = [f"# {d['title']}", "", d["description"], "", f"版本：{d['version']}", "", "## 来源", ""]
+    for s in d.get("sources", []):
+        lines += [f"- {s['title']}（{s.get('path', '')}）：{s.get('description', '')}"]
+    lines += ["", "## 使用条件", "", d.get("terms_of_reuse", ""), "", "## 文件与字段", ""]
+    for res in d["resources"]:
+        lines += [f"### {res['path']}：{res['title']}", "", res.get("description", ""), ""]
+        for f in res.get("schema", {}).get("fields", []):
+            lines.append(f"- `{f['name']}`（{f['title']}，{f['type']}）：{f.get('description', '')}")
+        lines.append("")
+    return "\n".join(lines).encode("utf-8")
+
+
+def package_zip(report: Report) -> bytes:
+    """The whole package → one .zip: datapackage.json, data/, source/, README.md."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for path in sorted(p for p in report.folder.rglob("*") if p.is_file()):
+            z.writestr(f"{report.slug}/{path.relative_to(report.folder).as_posix()}", path.read_bytes())
+        z.writestr(f"{report.slug}/README.md", readme(report))
+    return _normalise_zip(out.getvalue())
+
+
+@per_report
+def downloads(report: Report) -> list[Download]:
+    """Every download of a report (made once per loaded report)."""
+    base, pkg = f"{report.slug}/downloads", f"{report.slug}/package"
+    out: list[Download] = [Download(f"{pkg}/datapackage.json", "数据包描述文件", "JSON", (report.folder / "datapackage.json").read_bytes())]
+    tables = [(r["name"], f"附表{r['table_number']:02d}") for r in report.table_resources]
+    for res in report.descriptor["resources"]:
+        name = res["name"]
+        data = (report.folder / res["path"]).read_bytes()
+        # The CSV download is the package file itself, published under <slug>/package/ as it is.
+        kind = "CSV" if res.get("type") == "table" else "TXT"
+        out.append(Download(f"{pkg}/{res['path']}", res["title"], kind, data))
+        if res.get("type") == "table":
+            out.append(Download(f"{base}/{name}.xlsx", res["title"], "XLSX", _workbook(report, [(name, name[:31])])))
+            out.append(Download(f"{base}/{name}.json", res["title"], "JSON", resource_json(report, name)))
+    out.append(Download(f"{base}/tables.xlsx", "十五张附表（一个工作簿，每表一页）", "XLSX", _workbook(report, tables)))
+    out.append(Download(f"{base}/{report.slug}.zip", "完整数据包（含说明和报告原文）", "ZIP", package_zip(report)))
+    sums = "".join(f"{d.sha256}  {d.path[len(report.slug) + 1:]}\n" for d in out)
+    out.append(Download(f"{base}/SHA256SUMS", "全部文件的 SHA-256 校验值", "TXT", sums.encode()))
+    return out
+
+
+def for_resource(report: Report, name: str) -> list[Download]:
+    """The CSV, XLSX and JSON of one resource."""
+    csv_path = f"{report.slug}/package/{report.resource(name)['path']}"
+    base = f"{report.slug}/downloads/{name}."
+    return [d for d in downloads(report) if d.path == csv_path or d.path.startswith(base)]
+
+
+def generated(report: Report) -> list[Download]:
+    """The downloads that are not package files (those are published from the package folder as they are)."""
+    return [d for d in downloads(report) if not d.path.startswith(f"{report.slug}/package/")]
+
+
+def named(report: Report, filename: str) -> Download:
+    """The download whose file name is `filename` (e.g. 'SHA256SUMS', 'tables.xlsx')."""
+    return next(d for d in downloads(report) if d.path.rsplit("/", 1)[-1] == filename)
