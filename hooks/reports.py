@@ -62,6 +62,13 @@ def on_config(config):
 
 
 def on_files(files: Files, config) -> Files:
+    try:
+        return _add_files(files, config)
+    except KeyError as exc:  # a figure or resource that a page or chart needs is not in the package
+        raise Abort(f"The site needs something the package lacks; nothing was built:\n{exc.args[0]}") from None
+
+
+def _add_files(files: Files, config) -> Files:
     for report in _reports():
         for spec in site_pages.pages(report):
             front = yaml.safe_dump({"title": spec.title, "description": spec.description}, allow_unicode=True).strip()
