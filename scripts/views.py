@@ -189,3 +189,9 @@ def section_lines(report: Report, sid: str) -> tuple[int, int]:
         found += [int(n) for n in sec["lines"].split()]
         stack += [c["id"] for c in report.children(sec["id"])]
     return min(found), max(found)
+
+
+def findings_for(report: Report, results: list[Check], section_id: str) -> list[dict]:
+    """Findings whose failing relations belong to a section (shown as a notice on that section)."""
+    ids = [c.finding for c in results if c.group == section_id and c.finding and not c.passed]
+    return [f for f in report.rows["findings"] if f["id"] in ids]
