@@ -57,7 +57,7 @@ def on_startup(command: str, dirty: bool) -> None:
 
 def on_config(config):
     found = _reports()
-    config.nav = [{"首页": "index.md"}] + [entry for r in found for entry in site_pages.nav(r)] + [{"关于本站": "about.md"}]
+    config.nav = site_pages.site_nav(found)
     return config
 
 
@@ -68,15 +68,26 @@ def on_files(files: Files, config) -> Files:
         raise Abort(f"The site needs something the package lacks; nothing was built:\n{exc.args[0]}") from None
 
 
+def _page(config, spec, macro_call: str) -> File:
+    front = yaml.safe_dump({"title": spec.title, "description": spec.description}, allow_unicode=True).strip()
+    return File.generated(config, spec.src, content=f"---\n{front}\n---\n\n{{{{ {macro_call} }}}}\n")
+
+
 def _add_files(files: Files, config) -> Files:
-    for report in _reports():
+    found = _reports()
+    for unit_id, unit_reports in site_pages.units(found).items():
+        spec = site_pages.compare_page(unit_id, unit_reports)
+        if spec:
+            files.append(_page(config, spec, f"unit_page({unit_id!r})"))
+            for chart in charts.compare(unit_reports):
+                for suffix, data in chart_files.files(chart).items():
+                    files.append(File.generated(config, f"{chart.folder}/charts/{chart.id}.{suffix}", content=data))
+    for report in found:
         for spec in site_pages.pages(report):
-            front = yaml.safe_dump({"title": spec.title, "description": spec.description}, allow_unicode=True).strip()
-            content = f"---\n{front}\n---\n\n{{{{ report_page({spec.report!r}, {spec.kind!r}, {spec.key!r}) }}}}\n"
-            files.append(File.generated(config, spec.src, content=content))
+            files.append(_page(config, spec, f"report_page({spec.report!r}, {spec.kind!r}, {spec.key!r})"))
         for chart in charts.charts(report):
             for suffix, data in chart_files.files(chart).items():
-                files.append(File.generated(config, f"{report.slug}/charts/{chart.id}.{suffix}", content=data))
+                files.append(File.generated(config, f"{chart.folder}/charts/{chart.id}.{suffix}", content=data))
         for item in downloads.generated(report):
             files.append(File.generated(config, item.path, content=item.data))
         # The package itself, byte for byte, under <slug>/package/.

@@ -33,6 +33,7 @@ class Chart:
     source: str  # which package resource(s) and figures it comes from
     spec: dict = field(default_factory=dict)  # Vega-Lite (Altair) spec
     replaces_original: bool = False  # stands where the original report had a figure
+    folder: str = ""  # site folder of its files: the report's slug, or the unit id for comparisons
 
 
 def pct(part: Decimal, whole: Decimal) -> Decimal:
@@ -272,8 +273,61 @@ def charts(report: Report) -> list[Chart]:
         chart = indicators(report, p["form"], f"p4-a{i}")
         if chart:
             out.append(chart)
+    for c in out:
+        c.folder = report.slug
     return out
 
 
 def for_place(report: Report, place: str) -> list[Chart]:
     return [c for c in charts(report) if c.place == place]
+
+
+# Figures compared across the years of one unit (same ids in every package).
+COMPARED = [("total.amount", "收、支总计"), ("income.total", "本年收入合计"), ("expend.total", "本年支出合计"),
+            ("expend.basic", "基本支出"), ("expend.project", "项目支出"), ("basic.personnel", "人员经费"),
+            ("basic.public", "公用经费"), ("sangong.total", "“三公”经费财政拨款支出"), ("other.running_costs", "机关运行经费"),
+            ("work.pension.amount", "全年发放养老金"), ("work.enrol.insured", "城乡居民养老保险参保人数")]
+
+
+def compare_rows(unit_reports: list[Report]) -> list[dict]:
+    """A unit's reports → one row per compared figure: label, unit and the value of each year (None if absent)."""
+    ordered = sorted(unit_reports, key=lambda r: r.meta["year"])
+    latest = ordered[-1]
+    rows = []
+    for fid, label in COMPARED:
+        if fid not in latest.figures:
+            continue
+        row = {"id": fid, "label": label, "unit": latest.figure(fid)["unit"], "values": {}}
+        for r in ordered:
+            row["values"][r.meta["year"]] = r.value(fid) if fid in r.figures else None
+        rows.append(row)
+    return rows
+
+
+def compare(unit_reports: list[Report]) -> list[Chart]:
+    """A unit's reports → the year-on-year charts of its comparison page."""
+    ordered = sorted(unit_reports, key=lambda r: r.meta["year"])
+    unit = ordered[-1].meta["unit"]
+    data = []
+    for r in ordered:
+        for fid, name in (("income.total", "本年收入合计"), ("expend.basic", "基本支出"), ("expend.project", "项目支出")):
+            data.append({"年度": f"{r.meta['year']}年", "项目": name, "金额": _num(r.value(fid))})
+    first, last = ordered[0], ordered[-1]
+    a, b = first.value("income.total"), last.value("income.total")
+    direction = "增加" if b > a else ("减少" if b < a else "持平")
+    title = f"{first.meta['year']}–{last.meta['year']}年本年收入合计{direction}" + (f"{abs(b - a)}万元" if b != a else "")
+    summary = "；".join(f"{r.meta['year']}年本年收入合计{r.value('income.total')}万元，基本支出{r.value('expend.basic')}万元，"
+                       f"项目支出{r.value('expend.project')}万元" for r in ordered) + "。"
+    x = alt.X("年度:N", title=None, sort=None, axis=alt.Axis(labelAngle=0))
+    y = alt.Y("金额:Q", title="万元", axis=alt.Axis(format=",~f"))
+    tooltip = [alt.Tooltip("年度:N", title="年度"), alt.Tooltip("项目:N", title="项目"), alt.Tooltip("金额:Q", title="金额（万元）", format=",.2f")]
+    base = _base(data, title).properties(height=240)
+    order = ["本年收入合计", "基本支出", "项目支出"]
+    offset = alt.XOffset("项目:N", sort=order)
+    bars = base.mark_bar().encode(x=x, xOffset=offset, y=y, tooltip=tooltip,
+                                  color=alt.Color("项目:N", title="项目", sort=order, legend=alt.Legend(orient="bottom")))
+    text = base.mark_text(dy=-6, fontSize=10).encode(x=x, xOffset=offset, y=y, text=alt.Text("金额:Q", format=",.2f"), tooltip=tooltip)
+    chart = Chart("compare-totals", "compare", title, summary, [("年度", "年度"), ("项目", "项目"), ("金额", "金额（万元）")], data,
+                  f"各年度数据包 figures：income.total、expend.basic、expend.project（{unit}）", _configure(bars + text),
+                  folder=ordered[-1].meta["unit_id"])
+    return [chart]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -19,7 +20,8 @@ from frictionless import Package
 
 from scripts.problems import ROOT, PackageError, Problem, display
 
-PACKAGES = ROOT / "datapackage"
+# DATAPACKAGE_DIR points the site at another folder of packages (benchmarks, tests).
+PACKAGES = Path(os.environ.get("DATAPACKAGE_DIR") or ROOT / "datapackage")
 REF = re.compile(r"\[\[([^\[\]]+)\]\]")
 
 

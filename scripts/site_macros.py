@@ -61,6 +61,17 @@ def define_env(env) -> None:
         return Markup(_jinja.get_template(f"pages/{kind}.md.j2").render(**context))
 
     @env.macro
+    def unit_page(unit_id: str) -> Markup:
+        """A unit's year-on-year comparison page."""
+        unit_reports = site_pages.units(reports())[unit_id]
+        spec = site_pages.compare_page(unit_id, unit_reports)
+        here = page_url()
+        homes = {r.slug: next(s for s in site_pages.pages(r) if s.kind == "report_home").url for r in unit_reports}
+        return Markup(_jinja.get_template("pages/compare.md.j2").render(
+            unit_reports=unit_reports, spec=spec, homes=homes, compare_charts=charts.compare(unit_reports),
+            link=lambda target: render.relative(here, target), absolute=absolute))
+
+    @env.macro
     def site_home() -> Markup:
         """The site's home page: every report, newest first."""
         found = sorted(reports(), key=lambda r: (-r.meta["year"], r.meta["unit"]))

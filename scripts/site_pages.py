@@ -73,6 +73,39 @@ def pages(report: Report) -> list[PageSpec]:
     return out
 
 
+def units(reports: list[Report]) -> dict[str, list[Report]]:
+    """Reports → by unit id (in the order of the units' names), each unit's reports newest first."""
+    grouped: dict[str, list[Report]] = {}
+    for r in sorted(reports, key=lambda r: (r.meta["unit"], -r.meta["year"])):
+        grouped.setdefault(r.meta["unit_id"], []).append(r)
+    return grouped
+
+
+def compare_page(unit_id: str, unit_reports: list[Report]) -> PageSpec | None:
+    """A unit with two or more years → its year-on-year comparison page."""
+    if len(unit_reports) < 2:
+        return None
+    unit = unit_reports[0].meta["unit"]
+    years = sorted(r.meta["year"] for r in unit_reports)
+    return PageSpec(unit_id, "compare", unit_id, f"{unit_id}/compare.md", "历年对比",
+                    f"{unit} {years[0]}–{years[-1]} 年度决算主要数字的逐年对比。")
+
+
+def site_nav(reports: list[Report]) -> list:
+    """Every report → the site nav: home, then by unit (comparison first) and year, then about."""
+    entries: list = [{"首页": "index.md"}]
+    for unit_id, unit_reports in units(reports).items():
+        items: list = []
+        cmp = compare_page(unit_id, unit_reports)
+        if cmp:
+            items.append({cmp.title: cmp.src})
+        for r in unit_reports:
+            items.extend(nav(r))
+        entries.append({unit_reports[0].meta["unit"]: items})
+    entries.append({"关于本站": "about.md"})
+    return entries
+
+
 def nav(report: Report) -> list:
     """One report's pages → its MkDocs nav entry."""
     specs = pages(report)

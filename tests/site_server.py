@@ -130,3 +130,77 @@ def nav_urls(site_dir: Path) -> list[str]:
         if path not in urls:
             urls.append(path)
     return urls
+
+
+# ---- a small HTML tree (stdlib html.parser) for reading the built pages ----------------------------
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+@dataclass(eq=False)
+class Node:
+    tag: str
+    attrs: dict
+    children: list
+    parent: "Node | None" = None
+
+    @property
+    def classes(self) -> list[str]:
+        return (self.attrs.get("class") or "").split()
+
+    def text(self) -> str:
+        """All text inside this element, concatenated (as textContent)."""
+        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
+
+    def iter(self):
+        """This element and every element inside it, in document order."""
+        yield self
+        for c in self.children:
+            if isinstance(c, Node):
+                yield from c.iter()
+
+    def select(self, tag: str | None = None, cls: str | None = None, **attrs) -> list["Node"]:
+        """Descendants (and self) with the tag, the class and the exact attribute values given."""
+        return [n for n in self.iter()
+                if (tag is None or n.tag == tag) and (cls is None or cls in n.classes)
+                and all(n.attrs.get(k) == v for k, v in attrs.items())]
+
+    def one(self, tag: str | None = None, cls: str | None = None, **attrs) -> "Node":
+        found = self.select(tag, cls, **attrs)
+        assert len(found) == 1, f"expected one <{tag} class={cls} {attrs}>, found {len(found)}"
+        return found[0]
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.root = Node("#document", {}, [])
+        self.current = self.root
+
+    def handle_starttag(self, tag, attrs):
+        node = Node(tag, {k: (v if v is not None else "") for k, v in attrs}, [], self.current)
+        self.current.children.append(node)
+        if tag not in VOID:
+            self.current = node
+
+    def handle_startendtag(self, tag, attrs):
+        self.current.children.append(Node(tag, {k: (v if v is not None else "") for k, v in attrs}, [], self.current))
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        node = self.current
+        while node is not self.root and node.tag != tag:  # close elements left open (e.g. <p> before </div>)
+            node = node.parent
+        if node is not self.root:
+            self.current = node.parent
+
+    def handle_data(self, data):
+        self.current.children.append(data)
+
+
+def parse_html(text: str) -> Node:
+    """HTML text → its element tree."""
+    builder = _TreeBuilder()
+    builder.feed(text)
+    builder.close()
+    return builder.root

@@ -1,0 +1,160 @@
+"""`python -m scripts.synth OUT N [--units U]` → N synthetic report packages in OUT, for benchmarks and tests only.
+
+Each synthetic package is the real one with another unit and year, every count and amount
+multiplied by a whole factor k (so sums, shares, per-person figures and the recorded findings
+still hold exactly), and a source text rewritten with those numbers, so the package passes every
+check. They are never published and never committed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+from scripts.formula import evaluate
+from scripts.loader import PACKAGES, discover
+from scripts.source_text import sentence_at
+
+TEMPLATE = discover(PACKAGES)[0]
+UNSCALED_UNITS = {"%", "科目编码", "元/人.年", "元/人.月", "分", "个月"}
+UNSCALED_IDS = {"assets.general_threshold", "assets.special_threshold"}  # thresholds of the equipment rows
+
+
+def _read(path: Path) -> tuple[list[str], list[dict]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def _write(path: Path, fields: list[str], rows: list[dict]) -> None:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def _scaled(value: str, k: int) -> str:
+    """'260.70' × 2 → '521.40' (same number of decimals as written)."""
+    d = Decimal(value)
+    return str((d * k).quantize(d)) if d.as_tuple().exponent < 0 else str(d * k)
+
+
+def make(out: Path, unit_no: int, year: int, k: int) -> Path:
+    """One synthetic package → its folder under out."""
+    slug = f"synthetic-unit{unit_no:03d}-{year}"
+    dest = out / slug
+    shutil.copytree(TEMPLATE, dest)
+    data = dest / "data"
+
+    # Figures: scale the stated counts and amounts, rewrite the source text around them.
+    fields, figs = _read(data / "figures.csv")
+    source = (dest / "source" / "report.txt").read_text(encoding="utf-8").split("\n")
+    new_literal: dict[str, str] = {}
+    by_line: dict[int, list[dict]] = {}
+    for fig in figs:
+        if fig["status"] == "stated" and fig["unit"] not in UNSCALED_UNITS and fig["id"] not in UNSCALED_IDS:
+            number = re.match(r"\d+(?:\.\d+)?", fig["literal"]).group()
+            new_value = _scaled(number, k)
+            new_literal[fig["id"]] = new_value + fig["literal"][len(number):]
+            fig["value"] = _scaled(fig["value"], k)
+        if fig["status"] == "stated":
+            by_line.setdefault(int(fig["line"]), []).append(fig)
+    findings_fields, findings = _read(data / "findings.csv")
+    for lineno, line_figs in by_line.items():
+        raw = source[lineno - 1]
+        quotes = [(f, raw.find(f["quote"].rstrip("…").split(" ｜ ")[0])) for f in findings if str(lineno) in f["lines"].split()]
+        shift, new = 0, raw
+        offsets = {}
+        for fig in sorted(line_figs, key=lambda f: int(f["offset"])):
+            start = int(fig["offset"]) + shift
+            literal = new_literal.get(fig["id"], fig["literal"])
+            new = new[:start] + literal + new[start + len(fig["literal"]):]
+            offsets[fig["id"]] = start
+            shift += len(literal) - len(fig["literal"])
+        for fig in line_figs:
+            fig["offset"] = str(offsets[fig["id"]])
+            fig["literal"] = new_literal.get(fig["id"], fig["literal"])
+        for fig in line_figs:  # sentences again, from the rewritten line
+            fig["sentence"] = sentence_at(new, int(fig["offset"]))
+        for f, pos in quotes:
+            if pos >= 0:
+                f["quote"] = _requote(f["quote"], new)
+        source[lineno - 1] = new
+    (dest / "source" / "report.txt").write_text("\n".join(source), encoding="utf-8")
+    values = {f["id"]: Decimal(f["value"]) for f in figs}
+    for fig in figs:  # derived figures from their formulas, in register order (formulas refer backwards or to stated)
+        if fig["status"] == "derived":
+            fig["value"] = str(evaluate(fig["formula"], lambda i: values[i]))
+            values[fig["id"]] = Decimal(fig["value"])
+    _write(data / "figures.csv", fields, figs)
+    _write(data / "findings.csv", findings_fields, findings)
+
+    # Everything that repeats a figure's value: views, tables (through provenance), project forms.
+    for name, col in (("work_figures", "value"), ("organisation", "value"), ("self_assessment", "score")):
+        f2, rows = _read(data / f"{name}.csv")
+        for row in rows:
+            row[col] = str(values[row["figure"]])
+        _write(data / f"{name}.csv", f2, rows)
+    _, prov = _read(data / "provenance.csv")
+    descriptor = json.loads((dest / "datapackage.json").read_text(encoding="utf-8"))
+    paths = {r["name"]: r["path"] for r in descriptor["resources"]}
+    cells: dict[str, dict[tuple[int, str], str]] = {}
+    for p in prov:
+        cells.setdefault(p["resource"], {})[(int(p["row"]), p["field"])] = p["figure"]
+    for name, where in cells.items():
+        f2, rows = _read(dest / paths[name])
+        for i, row in enumerate(rows, 1):
+            for fld in f2:
+                fid = where.get((i, fld))
+                if fid:
+                    v = values[fid]
+                    row[fld] = str(v.quantize(Decimal("0.01"))) if "." in row[fld] and len(row[fld].split(".")[1]) == 2 else str(v)
+        _write(dest / paths[name], f2, rows)
+
+    meta = descriptor["report"]
+    meta.update(unit=f"合成测试单位{unit_no:03d}", unit_short=f"合成单位{unit_no:03d}", unit_id=f"synthetic-unit{unit_no:03d}", year=year)
+    descriptor["name"] = descriptor["id"] = f"{slug}-final-accounts"
+    descriptor["title"] = f"{meta['unit']}{year}年度单位决算（合成数据，仅供测试）"
+    descriptor["description"] = f"由真实数据包按整数倍（×{k}）生成的合成数据，用于性能测试和多报告测试；不发布。"
+    (dest / "datapackage.json").write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return dest
+
+
+def _requote(quote: str, new_line: str) -> str:
+    """A finding's quote → the same words in the rewritten line (its numbers may have changed)."""
+    parts = re.split(r"\d+(?:\.\d+)?", quote.rstrip("…"))
+    pattern = r"\d+(?:\.\d+)?".join(re.escape(p) for p in parts)
+    m = re.search(pattern, new_line)
+    return (m.group() + ("…" if quote.endswith("…") else "")) if m else quote
+
+
+def make_many(out: Path, n: int, units: int) -> list[Path]:
+    """N synthetic packages over `units` units (years 2019, 2020, … per unit)."""
+    out.mkdir(parents=True, exist_ok=True)
+    made = []
+    for i in range(n):
+        unit_no, year_no = i % units + 1, i // units
+        made.append(make(out, unit_no, 2019 + year_no, k=2 + (i % 5)))
+    return made
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path)
+    parser.add_argument("n", type=int)
+    parser.add_argument("--units", type=int, default=None, help="number of units (default: one per report)")
+    args = parser.parse_args(argv)
+    for path in make_many(args.out, args.n, args.units or args.n):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
