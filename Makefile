@@ -59,5 +59,9 @@ dev: setup validate npm
 test: setup build
 	$(PY) -m pytest -q
 
+# Performance table (build time and memory for 1/10/100 reports, page weight, search index, Lighthouse).
+bench: setup
+	$(PY) -m scripts.bench
+
 clean:
 	rm -rf site build .pytest_cache

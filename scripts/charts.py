@@ -57,8 +57,8 @@ def _base(rows: list[dict], title: str) -> alt.Chart:
 
 
 def _configure(chart) -> dict:
-    spec = chart.configure(font=FONT).configure_range(category=PALETTE).configure_view(stroke=None).to_dict()
-    return spec
+    # Validation against the Vega-Lite schema is done once, in the tests (tests/test_charts.py), not per build.
+    return chart.configure(font=FONT).configure_range(category=PALETTE).configure_view(stroke=None).to_dict(validate=False)
 
 
 def _bars(rows: list[dict], title: str, label: str, value: str, unit: str, color: str | None = None,

@@ -12,6 +12,7 @@ A violation inside the tables is an error; a contradiction inside the source is 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -202,6 +203,30 @@ def check_findings(report: Report) -> list[Problem]:
             if part not in text:
                 problems.append(Problem(_file(report, "findings"), report.line("findings", i), "quote",
                                         f"{f['id']}: quote {part[:30]!r}… is not on source lines {f['lines']}"))
+    return problems
+
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+META_FIELDS = {"unit": str, "unit_id": str, "year": int, "kind": str, "department": str, "province": str, "city": str, "county": str}
+
+
+def check_meta(report: Report) -> list[Problem]:
+    """The report block of the descriptor and the folder name: what the site's URLs and titles are made of."""
+    problems = []
+    file = display(report.folder / "datapackage.json")
+    meta = report.descriptor.get("report")
+    if not isinstance(meta, dict):
+        return [Problem(file, None, "report", "the descriptor needs a 'report' block (unit, unit_id, year, kind, …)")]
+    for key, typ in META_FIELDS.items():
+        if not isinstance(meta.get(key), typ) or meta.get(key) in ("", None):
+            problems.append(Problem(file, None, f"report.{key}", f"needs a {typ.__name__} value"))
+    if isinstance(meta.get("unit_id"), str) and not SLUG.match(meta["unit_id"]):
+        problems.append(Problem(file, None, "report.unit_id", "use lower-case letters, digits and hyphens (it is a URL segment)"))
+    if not SLUG.match(report.folder.name):
+        problems.append(Problem(display(report.folder), None, None,
+                                "the folder name is the report's URL: use lower-case letters, digits and hyphens"))
+    if isinstance(meta.get("year"), int) and not 1990 <= meta["year"] <= 2100:
+        problems.append(Problem(file, None, "report.year", f"{meta['year']} is not a plausible report year"))
     return problems
 
 
@@ -396,7 +421,7 @@ def _title(res: dict, fld: str) -> str:
 def run(report: Report) -> tuple[list[Check], list[Problem]]:
     """A Report → (all checks, all problems that block publishing); computed once per loaded report."""
     problems = []
-    for step in (check_figures, check_references, check_cells, check_codes, check_findings):
+    for step in (check_meta, check_figures, check_references, check_cells, check_codes, check_findings):
         problems.extend(step(report))
     rel_checks, rel_problems = check_relations(report)
     table_checks, table_problems = check_tables(report)
