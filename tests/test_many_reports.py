@@ -1,0 +1,90 @@
+"""Many reports: synthetic packages pass validation; a site of the real report plus two years of one
+synthetic unit has nav by unit and year, a year-on-year page with the packages' values, and keeps
+the real report's URLs."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from scripts import synth
+from scripts.loader import load
+from scripts.site_pages import pages
+from scripts.validate import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+MKDOCS = Path(sys.executable).with_name("mkdocs")
+REAL = synth.TEMPLATE
+
+
+@pytest.fixture(scope="module")
+def packages(tmp_path_factory) -> Path:
+    """The real package and two synthetic years (2019, 2020) of one unit."""
+    root = tmp_path_factory.mktemp("packages")
+    shutil.copytree(REAL, root / REAL.name)
+    synth.make_many(root, 2, 1)
+    return root
+
+
+@pytest.fixture(scope="module")
+def multisite(packages, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("multisite") / "site"
+    env = dict(os.environ, DATAPACKAGE_DIR=str(packages), NO_MKDOCS_2_WARNING="1")
+    subprocess.run([str(MKDOCS), "build", "--strict", "-q", "-d", str(out)], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return out
+
+
+def test_synth_packages_pass_every_check(packages):
+    folders = sorted(p for p in packages.iterdir() if p.name.startswith("synthetic-"))
+    assert [f.name for f in folders] == ["synthetic-unit001-2019", "synthetic-unit001-2020"]
+    assert validate(folders) == []
+
+
+def test_synth_scales_amounts_and_keeps_shares(packages):
+    real, syn = load(REAL), load(packages / "synthetic-unit001-2019")
+    assert syn.value("income.total") == 2 * real.value("income.total") == Decimal("521.40")
+    assert syn.value("expend.basic_share") == real.value("expend.basic_share") == Decimal("54.64")
+    assert syn.value("work.daijiao.persons_100") == 2 * real.value("work.daijiao.persons_100")
+    assert syn.meta["year"] == 2019 and syn.meta["unit_id"] == "synthetic-unit001"
+
+
+def _nav_labels(html: str) -> list[str]:
+    return [unescape(re.sub(r"<[^>]+>|\s+", "", m)) for m in re.findall(r'<span class="md-ellipsis">(.*?)</span>', html, re.S)]
+
+
+def test_multi_site_nav_is_by_unit_then_year(multisite):
+    labels = _nav_labels((multisite / "index.html").read_text(encoding="utf-8"))
+    unit = labels.index("合成测试单位001")
+    real = labels.index("米易县城乡居民养老保险事务中心")
+    assert labels[unit + 1: unit + 4] == ["历年对比", "2020年度单位决算", "概览"]
+    assert labels.index("2019年度单位决算") > labels.index("2020年度单位决算")
+    assert labels[real + 1: real + 3] == ["2021年度单位决算", "概览"]
+
+
+def test_year_on_year_page_shows_each_years_values(multisite, packages):
+    html = (multisite / "synthetic-unit001" / "compare" / "index.html").read_text(encoding="utf-8")
+    row = re.search(r"<tr><th scope=\"row\">本年收入合计</th>(.*?)</tr>", html, re.S).group(1)
+    cells = re.findall(r'<td class="num">([^<]*)</td>', row)
+    y2019 = load(packages / "synthetic-unit001-2019").value("income.total")
+    y2020 = load(packages / "synthetic-unit001-2020").value("income.total")
+    assert cells == [f"{y2019:,.2f}", f"{y2020:,.2f}", f"{y2020 - y2019:,.2f}"] == ["521.40", "782.10", "260.70"]
+    assert 'id="chart-compare-totals"' in html
+    assert (multisite / "synthetic-unit001" / "charts" / "compare-totals.svg").is_file()
+
+
+def test_real_report_urls_unchanged(multisite):
+    real = load(REAL)
+    urls = [spec.url for spec in pages(real)]
+    assert urls[0] == "miyi-cxjmyl-2021/" and len(urls) == 34
+    for url in urls:
+        assert (multisite / url / "index.html").is_file(), url
+    assert not (multisite / "miyi-cxjmyl" / "compare").exists()  # one year only: no comparison page
