@@ -27,6 +27,7 @@ SEARCHES = [
     ("基金管理问题专项整治", [R + "overview/"]),
     # 第二部分 决算情况说明
     ("三公经费", [R + "explanation/07/"]),
+    ("“三公”经费", [R + "explanation/07/", R + "tables/10/"]),  # as the report writes it, with quotes
     ("国有资产占有使用情况", [R + "explanation/10/"]),
     ("机关运行经费", [R + "explanation/10/", R + "tables/15/"]),
     # 第三部分 名词解释
@@ -34,6 +35,8 @@ SEARCHES = [
     ("名词解释", [R + "glossary/"]),
     # 第四部分 绩效自评表
     ("参保群众满意度", [R + "performance/1/"]),
+    ("附件1", [R + "performance/1/"]),  # Han next to a digit
+    ("e社保", [R + "overview/"]),  # Latin next to Han
     ("印刷宣传资料", [R + "performance/1/"]),
     ("城乡居民养老保险管理经费项目", [R + "performance/1/"]),
     ("困难群众城乡居保个人缴费县级补助资金项目", [R + "performance/2/"]),
