@@ -13,6 +13,7 @@ import argparse
 import functools
 import gzip
 import http.server
+import io
 import json
 import os
 import shutil
@@ -61,13 +62,35 @@ def build(packages: Path, out: Path) -> dict:
     return {"seconds": round(seconds, 1), "peak_mb": round(usage.ru_maxrss / 1024, 1)}
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
+class _Gzip(http.server.SimpleHTTPRequestHandler):
+    """Serves like GitHub Pages: text responses gzip-compressed when the client accepts it.
+
+    The stdlib server sends everything uncompressed, which would make Lighthouse measure a site
+    that no reader gets.
+    """
+
+    TEXT = (".html", ".css", ".js", ".json", ".svg", ".xml", ".csv", ".txt")
+
     def log_message(self, *args):
         pass
 
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if not (path.suffix in self.TEXT and path.is_file() and "gzip" in self.headers.get("Accept-Encoding", "")):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
 
 def serve(site: Path):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Gzip, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/"
 
@@ -92,6 +115,10 @@ def transfer(base: str, paths: list[str]) -> dict[str, dict]:
             page.on("response", record)
             page.goto(base + path, wait_until="load")
             charts = page.locator(".chart-view").count()
+            page.wait_for_timeout(500)
+            first_screen = sum(len(gzip.compress(b)) for _, b in bodies)
+            for i in range(charts):  # charts go live when scrolled near (docs/assets/charts.js)
+                page.locator(".chart-view").nth(i).scroll_into_view_if_needed()
             if charts:
                 page.wait_for_function(
                     "document.querySelectorAll('.chart-view[data-state=live]').length === document.querySelectorAll('.chart-view').length",
@@ -100,19 +127,20 @@ def transfer(base: str, paths: list[str]) -> dict[str, dict]:
             runtime = ("/vendor/vega", ".vg.json")
             before = sum(len(gzip.compress(b)) for u, b in bodies if not any(r in u for r in runtime))
             total = sum(len(gzip.compress(b)) for u, b in bodies)
-            out[path] = {"charts": charts, "before_kb": round(before / 1024, 1), "all_kb": round(total / 1024, 1)}
+            out[path] = {"charts": charts, "first_screen_kb": round(first_screen / 1024, 1),
+                         "before_kb": round(before / 1024, 1), "all_kb": round(total / 1024, 1)}
             page.close()
         browser.close()
     return out
 
 
-def lighthouse(url: str) -> dict:
-    """A URL → Lighthouse category scores (mobile, the default form factor), 0–100."""
+def lighthouse(url: str, name: str) -> dict:
+    """A URL → Lighthouse category scores (mobile, the default form factor), 0–100; the full report is kept in build/."""
     cli = TOOLS / "node_modules" / "lighthouse" / "cli" / "index.js"
     if not cli.exists():
         subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error", "--prefix", str(TOOLS), LIGHTHOUSE],
                        check=True)
-    report = Path(tempfile.mkdtemp()) / "lh.json"
+    report = ROOT / "build" / f"lighthouse-{name}.json"
     subprocess.run(["node", str(cli), url, "--quiet", "--output=json", f"--output-path={report}",
                     f"--chrome-flags={CHROME_FLAGS}"], check=True, env=dict(os.environ, CHROME_PATH=CHROMIUM))
     data = json.loads(report.read_text())
@@ -144,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
             result["pages"] = {"home": measured[""], "table": measured[f"{slug}/tables/01/"],
                                "heaviest_chart": {"path": heaviest, **measured[heaviest]}}
             if not args.no_lighthouse:
-                result["lighthouse"] = {"home": lighthouse(base), "heaviest_chart": lighthouse(base + heaviest)}
+                result["lighthouse"] = {"home": lighthouse(base, "home"), "heaviest_chart": lighthouse(base + heaviest, "chart")}
         finally:
             server.shutdown()
     finally:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -40,8 +41,16 @@ class Download:
         return hashlib.sha256(self.data).hexdigest()
 
 
+_STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:(?:created|modified)>)")
+
+
 def _normalise_zip(data: bytes) -> bytes:
-    """A zip archive → the same entries, sorted, with a fixed timestamp (reproducible bytes)."""
+    """A zip archive (or XLSX) → the same entries, sorted, with fixed timestamps (reproducible bytes).
+
+    openpyxl writes the current time into docProps/core.xml when it saves, whatever the workbook's
+    properties say, so that time is replaced here as well.
+    """
+    fixed = b"%04d-%02d-%02dT%02d:%02d:%02dZ" % FIXED_TIME
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -49,7 +58,10 @@ def _normalise_zip(data: bytes) -> bytes:
             info = zipfile.ZipInfo(name, FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            dst.writestr(info, src.read(name))
+            body = src.read(name)
+            if name == "docProps/core.xml":
+                body = _STAMP.sub(lambda m: m.group(1) + fixed + m.group(2), body)
+            dst.writestr(info, body)
     return out.getvalue()
 
 
@@ -76,7 +88,7 @@ def _sheet(wb: Workbook, report: Report, name: str, title: str) -> None:
             if f["type"] in ("number", "integer") and v is not None:
                 values.append(float(v) if isinstance(v, Decimal) else v)
             else:
-                values.append(r)  # text, codes and empty/— cells exactly as in the CSV
+                values.append(r if r != "" else None)  # text, codes and "—" as in the CSV; empty cells left empty
         ws.append(values)
         row = ws.max_row
         for col, f in enumerate(fields, 1):
@@ -104,11 +116,12 @@ def _workbook(report: Report, names: list[tuple[str, str]]) -> bytes:
 
 
 def resource_json(report: Report, name: str) -> bytes:
-    """A resource → JSON: {"resource", "title", "fields", "rows"} with numbers as numbers and empty cells as null."""
+    """A resource → JSON: {"resource", "title", "fields", "rows"}: numbers as numbers, 未披露 (empty) as null, 不适用 as "—"."""
     res = report.resource(name)
     rows = []
-    for typed in report.rows[name]:
-        rows.append({k: (float(v) if isinstance(v, Decimal) else v) for k, v in typed.items()})
+    for typed, raw in zip(report.rows[name], report.cells[name]):
+        rows.append({k: (float(v) if isinstance(v, Decimal) else ("—" if cell == "—" else v))
+                     for (k, v), cell in zip(typed.items(), raw)})
     doc = {"resource": name, "title": res["title"], "fields": [{"name": f["name"], "title": f["title"], "type": f["type"]}
                                                               for f in res["schema"]["fields"]], "rows": rows}
     return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

@@ -37,10 +37,21 @@
       .catch(function (err) { view.dataset.state = "static"; console.warn("chart stays static:", err.message); });
   }
 
+  // A chart goes live when it comes near the viewport: readers who never scroll to it do not
+  // download or run the runtime (and the first screen is not held up by it).
+  var observer = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (!entry.isIntersecting) return;
+      observer.unobserve(entry.target);
+      runtime().then(function () { return render(entry.target); });
+    });
+  }, { rootMargin: "200px 0px" }) : null;
+
   function init() {
     var views = document.querySelectorAll(".chart-view[data-vega]");
-    if (!views.length) return;
-    runtime().then(function () { views.forEach(render); });
+    views.forEach(function (view) {
+      if (observer) { observer.observe(view); } else { runtime().then(function () { render(view); }); }
+    });
   }
 
   if (window.document$) { window.document$.subscribe(init); } else { document.addEventListener("DOMContentLoaded", init); }
