@@ -542,7 +542,7 @@ def test_the_built_site_serves_what_a_fresh_build_makes(fetch):
 
 # ---- 8. Fiscal Data Package annotations -------------------------------------------------------------------
 def test_amount_fields_of_the_annex_tables_carry_currency_factor_phase_and_direction():
-    amounts, bad = [], []
+    amounts, balances, bad = [], [], []
     for res in ANNEX:
         names = {f["name"]: f for f in res["schema"]["fields"]}
         for f in res["schema"]["fields"]:
@@ -550,6 +550,8 @@ def test_amount_fields_of_the_annex_tables_carry_currency_factor_phase_and_direc
                 continue
             amounts.append(f"{res['name']}.{f['name']}")
             where = f"{res['name']}.{f['name']}"
+            if f.get("balance") is True:
+                balances.append(where)
             if (f.get("columnType"), f.get("currency"), f.get("factor")) != ("value", "CNY", 10000):
                 bad.append(f"{where}: columnType/currency/factor {f.get('columnType')}/{f.get('currency')}/{f.get('factor')}")
             if f.get("phase") not in ("executed", "approved"):
@@ -559,8 +561,7 @@ def test_amount_fields_of_the_annex_tables_carry_currency_factor_phase_and_direc
             if f.get("balance") is True:  # 年初/年末结转和结余: a balance, neither revenue nor expenditure
                 if has_direction or has_field:
                     bad.append(f"{where}: a balance has no direction")
-                continue
-            if has_direction == has_field:
+            elif has_direction == has_field:
                 bad.append(f"{where}: direction {f.get('direction')!r}, directionField {f.get('directionField')!r}")
             if has_field:
                 side = names.get("side")
@@ -570,7 +571,9 @@ def test_amount_fields_of_the_annex_tables_carry_currency_factor_phase_and_direc
                         or sorted(side["constraints"]["enum"]) != sorted(side["directionMap"]):
                     bad.append(f"{where}: the side field maps {side.get('directionMap')}")
     assert bad == [], "\n".join(map(str, bad))
-    assert len(amounts) == 57
+    assert len(amounts) == 48  # t01 1, t02 7, t03 6, t04 4, t05–t07 3 each, t08 1, t09 1, t10 2, t11 6, t12 2, t13 6, t14 3
+    assert balances == [f"{t}.{f}" for t in ("t11_govfund_income_expenditure", "t13_soe_income_expenditure")
+                        for f in ("opening", "closing")]
     # The only number field of the 附表 that is not an amount in 万元: 附表十五's 数值, whose unit is per row.
     others = [f"{r['name']}.{f['name']}" for r in ANNEX for f in r["schema"]["fields"]
               if f["type"] == "number" and f.get("unit") != "万元"]
