@@ -28,7 +28,7 @@ class Chart:
     place: str  # narrative section id the chart belongs to
     title: str  # states the message
     summary: str  # plain-language reading of the data
-    columns: list[tuple[str, str]]  # (data key, column title with unit) for the data table and CSV
+    columns: list[tuple]  # (data key, column title with unit[, format: ".2f" amounts, "d" counts]) for the data table and CSV
     rows: list[dict]
     source: str  # which package resource(s) and figures it comes from
     spec: dict = field(default_factory=dict)  # Vega-Lite (Altair) spec
@@ -80,15 +80,20 @@ def _bars(rows: list[dict], title: str, label: str, value: str, unit: str, color
     return _configure(bars + text)
 
 
-def _yoy(report: Report, chart_id: str, place: str, now: str, before: str, change: str, change_pct: str, what: str) -> Chart:
+def _yoy(report: Report, chart_id: str, place: str, now: str, change: str, change_pct: str, what: str) -> Chart:
+    """This year against the previous one, whose value is derived (figure `<now>_<previous year>`)."""
+    year = report.meta["year"]
+    before = f"{now}_{year - 1}"
     v_now, v_before = report.value(now), report.value(before)
-    rows = [{"年度": "2020年", "金额": _num(v_before), "依据": "推算", "公式": report.figure(before)["formula"]},
-            {"年度": f"{report.meta['year']}年", "金额": _num(v_now), "依据": "报告原文", "公式": ""}]
-    direction = "减少" if v_now < v_before else "增加"
-    title = f"{what}比2020年{direction}{report.value(change)}万元，下降{report.value(change_pct)}%" if direction == "减少" \
-        else f"{what}比2020年{direction}{report.value(change)}万元"
-    summary = (f"{report.meta['year']}年{what}{v_now}万元，2020年{v_before}万元（由{report.meta['year']}年数加上报告所写的减少额推得），"
-               f"{direction}{report.value(change)}万元，降幅{report.value(change_pct)}%。")
+    rows = [{"年度": f"{year - 1}年", "金额": _num(v_before), "依据": "推算", "公式": report.figure(before)["formula"]},
+            {"年度": f"{year}年", "金额": _num(v_now), "依据": "报告原文", "公式": ""}]
+    moved, rate = ("减少", "下降") if v_now < v_before else ("增加", "增长")
+    if v_now == v_before:
+        title = f"{what}与{year - 1}年持平"
+    else:
+        title = f"{what}比{year - 1}年{moved}{report.value(change)}万元，{rate}{report.value(change_pct)}%"
+    summary = (f"{year}年{what}{v_now}万元，{year - 1}年{v_before}万元（由{year}年数和报告所写的变动额推得，"
+               f"公式 {report.figure(before)['formula']}），{moved}{report.value(change)}万元，{rate}{report.value(change_pct)}%。")
     x = alt.X("年度:N", title=None, sort=None, axis=alt.Axis(labelAngle=0))
     y = alt.Y("金额:Q", title="万元", axis=alt.Axis(format=",~f"))
     tooltip = [alt.Tooltip("年度:N", title="年度"), alt.Tooltip("金额:Q", title="金额（万元）", format=",.2f"),
@@ -96,7 +101,7 @@ def _yoy(report: Report, chart_id: str, place: str, now: str, before: str, chang
     base = _base(rows, title).properties(height=220, width=320)
     bars = base.mark_bar(size=60).encode(x=x, y=y, tooltip=tooltip, color=alt.Color("依据:N", title="数值依据", legend=alt.Legend(orient="bottom")))
     text = base.mark_text(dy=-8, fontSize=12).encode(x=x, y=y, text=alt.Text("金额:Q", format=",.2f"), tooltip=tooltip)
-    return Chart(chart_id, place, title, summary, [("年度", "年度"), ("金额", "金额（万元）"), ("依据", "依据"), ("公式", "推算公式")], rows,
+    return Chart(chart_id, place, title, summary, [("年度", "年度"), ("金额", "金额（万元）", ".2f"), ("依据", "依据"), ("公式", "推算公式")], rows,
                  f"figures：{now}、{before}、{change}、{change_pct}", _configure(bars + text), True)
 
 
@@ -113,7 +118,7 @@ def income_composition(report: Report) -> Chart:
     zero = [r["item"] for r in parts if r["amount"] == 0]
     summary = (f"{report.meta['year']}年本年收入合计{total}万元，其中{top[0]['item']}{top[0]['amount']}万元，"
                f"占{report.value(top[1] + '_share')}%；{'、'.join(zero)}均为0万元。")
-    return Chart("income-composition", "p2-s2", title, summary, [("项目", "项目"), ("金额", "金额（万元）"), ("占比", "占比（报告所写）")],
+    return Chart("income-composition", "p2-s2", title, summary, [("项目", "项目"), ("金额", "金额（万元）", ".2f"), ("占比", "占比（报告所写）")],
                  rows, "t01_income_expenditure_summary（收入方）；figures：income.*_share",
                  _bars(rows, title, "项目", "金额", "万元"), True)
 
@@ -128,7 +133,7 @@ def expenditure_composition(report: Report) -> Chart:
     summary = (f"{report.meta['year']}年本年支出合计{report.value('expend.total')}万元：基本支出{b}万元"
                f"（占{report.value('expend.basic_share')}%），项目支出{p}万元（占{report.value('expend.project_share')}%），"
                "上缴上级支出、经营支出、对附属单位补助支出均为0万元。")
-    return Chart("expenditure-composition", "p2-s3", title, summary, [("项目", "项目"), ("金额", "金额（万元）"), ("占比", "占比（报告所写）")],
+    return Chart("expenditure-composition", "p2-s3", title, summary, [("项目", "项目"), ("金额", "金额（万元）", ".2f"), ("占比", "占比（报告所写）")],
                  rows, "figures：expend.*", _bars(rows, title, "项目", "金额", "万元"), True)
 
 
@@ -145,10 +150,11 @@ def gpb_structure(report: Report) -> Chart:
     top = max(classes, key=lambda r: r["total"])
     share = report.value(f"gpb.c{top['code']}_share")
     title = f"{top['name']}占一般公共预算财政拨款支出的{share}%"
-    others = [f"{r['name']}{r['total']}万元（{report.value('gpb.c' + r['code'] + '_share')}%）" for r in classes if r is not top]
+    rest = sorted((r for r in classes if r is not top), key=lambda r: -r["total"])
+    others = [f"{r['name']}{r['total']}万元（{report.value('gpb.c' + r['code'] + '_share')}%）" for r in rest]
     summary = (f"一般公共预算财政拨款支出{report.value('gpb.total')}万元，主要用于{top['name']}（{top['total']}万元，占{share}%），"
                f"其次是{'、'.join(others)}；其余各类为0万元。占比为报告所写。")
-    return Chart("gpb-structure", "p2-s5-2", title, summary, [("科目", "功能分类（类）"), ("金额", "金额（万元）"), ("占比", "占比（报告所写）")],
+    return Chart("gpb-structure", "p2-s5-2", title, summary, [("科目", "功能分类（类）"), ("金额", "金额（万元）", ".2f"), ("占比", "占比（报告所写）")],
                  rows, "figures：gpb.c*；t06_gpb_expenditure", _bars(rows, title, "科目", "金额", "万元"), True)
 
 
@@ -159,7 +165,7 @@ def basic_split(report: Report) -> Chart:
             {"项目": "公用经费", "金额": _num(pub), "占比": f"{pct(pub, total)}%"}]
     title = f"基本支出中人员经费占{pct(pers, total)}%"
     summary = f"一般公共预算财政拨款基本支出{total}万元，其中人员经费{pers}万元（约{pct(pers, total)}%），公用经费{pub}万元（约{pct(pub, total)}%）。占比由本站按金额计算。"
-    return Chart("basic-split", "p2-s6", title, summary, [("项目", "项目"), ("金额", "金额（万元）"), ("占比", "占比（本站计算）")],
+    return Chart("basic-split", "p2-s6", title, summary, [("项目", "项目"), ("金额", "金额（万元）", ".2f"), ("占比", "占比（本站计算）")],
                  rows, "figures：basic.personnel、basic.public、basic.total", _bars(rows, title, "项目", "金额", "万元"))
 
 
@@ -176,10 +182,13 @@ def projects(report: Report) -> Chart:
         title = f"{len(under)}个项目的执行数低于预算数"
     else:
         title = "各项目均按预算数执行完毕"
-    parts = [f"{p['project']}预算数{p['budget']}万元、执行数{p['executed']}万元" for p in report.rows["performance_projects"]]
-    summary = "；".join(parts) + "（附件1–3所写）。"
-    if under:
-        summary += "附件1的预算数与第二部分十（四）所写不同，见数据核验。"
+    projs = report.rows["performance_projects"]
+    parts = [f"{p['project']}预算数{p['budget']}万元、执行数{p['executed']}万元" for p in projs]
+    summary = "；".join(parts) + f"（{projs[0]['form']}–{projs[-1]['form']}所写）。"
+    for i, p in enumerate(projs, 1):  # where the form and the narrative of 第二部分十（四） disagree
+        narrative = report.figures.get(f"perf.p{i}_budget")
+        if narrative and narrative["value"] != p["budget"]:
+            summary += f"{p['form']}的预算数（{p['budget']}万元）与第二部分十（四）所写（{narrative['value']}万元）不同，见数据核验。"
     y = alt.Y("项目:N", sort=None, title=None, axis=alt.Axis(labelLimit=300))
     x = alt.X("金额:Q", title="万元", axis=alt.Axis(format=",~f"))
     tooltip = [alt.Tooltip("项目:N", title="项目"), alt.Tooltip("类别:N", title="类别"),
@@ -187,7 +196,7 @@ def projects(report: Report) -> Chart:
     base = _base(rows, title).properties(height=alt.Step(18))
     bars = base.mark_bar().encode(y=y, yOffset="类别:N", x=x, color=alt.Color("类别:N", title="类别", legend=alt.Legend(orient="bottom")), tooltip=tooltip)
     text = base.mark_text(align="left", dx=4, fontSize=11).encode(y=y, yOffset="类别:N", x=x, text=alt.Text("金额:Q", format=",.2f"), tooltip=tooltip)
-    return Chart("projects", "p2-s10-4", title, summary, [("项目", "项目"), ("类别", "类别"), ("金额", "金额（万元）"), ("附件", "出处")],
+    return Chart("projects", "p2-s10-4", title, summary, [("项目", "项目"), ("类别", "类别"), ("金额", "金额（万元）", ".2f"), ("附件", "出处")],
                  rows, "performance_projects（budget、executed）", _configure(bars + text))
 
 
@@ -197,14 +206,15 @@ def daijiao_groups(report: Report) -> Chart:
     groups = [("低保对象", "work.daijiao.dibao", std100), ("特困人员", "work.daijiao.tekun", std100),
               ("重度残疾人", "work.daijiao.severe_disabled", std100), ("原建档立卡贫困人员", "work.daijiao.former_poor", std100),
               ("轻度残疾人", "work.daijiao.persons_50", std50)]
-    rows = [{"群体": g, "人数": _num(report.value(k)), "代缴标准": f"{s}元/人·年"} for g, k, s in groups]
+    unit = report.figure("work.daijiao.std_100")["unit"]
+    rows = [{"群体": g, "人数": _num(report.value(k)), "代缴标准": f"{s}{unit}"} for g, k, s in groups]
     top = max(groups, key=lambda g: report.value(g[1]))
     total100 = report.value("work.daijiao.persons_100")
     title = f"代缴对象中{top[0]}最多，共{report.value(top[1])}人"
-    summary = (f"按{std100}元/人·年的标准为{total100}名特殊困难群众代缴养老保险费{report.value('work.daijiao.amount_100')}万元："
+    summary = (f"按{std100}{unit}的标准为{total100}名特殊困难群众代缴养老保险费{report.value('work.daijiao.amount_100')}万元："
                + "、".join(f"{g}{report.value(k)}人" for g, k, s in groups[:4])
-               + f"；另按{std50}元/人·年的标准为{report.value('work.daijiao.persons_50')}名轻度残疾人代缴{report.value('work.daijiao.amount_50')}万元。")
-    return Chart("daijiao-groups", "p1-s2-1", title, summary, [("群体", "群体"), ("人数", "人数（人）"), ("代缴标准", "代缴标准")],
+               + f"；另按{std50}{report.figure('work.daijiao.std_50')['unit']}的标准为{report.value('work.daijiao.persons_50')}名轻度残疾人代缴{report.value('work.daijiao.amount_50')}万元。")
+    return Chart("daijiao-groups", "p1-s2-1", title, summary, [("群体", "群体"), ("人数", "人数（人）", "d"), ("代缴标准", "代缴标准")],
                  rows, "figures：work.daijiao.*", _bars(rows, title, "群体", "人数", "人", color="代缴标准", color_title="代缴标准", value_format=",d"))
 
 
@@ -217,7 +227,7 @@ def enrolment(report: Report) -> Chart:
     title = f"{top[0]}的人数最多，共{report.value(top[1])}人"
     summary = (f"全县城乡居民养老保险参保{report.value('work.enrol.insured')}人；{report.meta['year']}年"
                + "、".join(f"{n}{report.value(k)}人" for n, k in items) + "。")
-    return Chart("enrolment", "p1-s2-2", title, summary, [("业务", "业务"), ("人数", "人数（人）")], rows,
+    return Chart("enrolment", "p1-s2-2", title, summary, [("业务", "业务"), ("人数", "人数（人）", "d")], rows,
                  "figures：work.enrol.*", _bars(rows, title, "业务", "人数", "人", value_format=",d"))
 
 
@@ -236,18 +246,22 @@ def indicators(report: Report, form: str, place: str) -> Chart | None:
                 continue
             unit = report.figure(e)["unit"]
             label = ind["level3"] if len(exp) == 1 else report.figure(e)["label"].split(" ", 1)[-1].replace("（预期）", "")
-            rows.append({"指标": label, "预期": _written(report, ind["expected"]) if len(exp) == 1 else f"{ve}{unit}",
+            cost = ind["level2"] == "成本指标"  # a ceiling: spending less than expected meets it
+            rows.append({"指标": label, "类型": "成本指标（不超过预期即达到）" if cost else ind["level2"],
+                         "预期": _written(report, ind["expected"]) if len(exp) == 1 else f"{ve}{unit}",
                          "实际": _written(report, ind["actual"]) if len(exp) == 1 else f"{va}{report.figure(a)['unit']}",
-                         "完成比例": _num(pct(va, ve))})
+                         "完成比例": _num(pct(va, ve)), "达到预期": "是" if (va <= ve if cost else va >= ve) else "否"})
     if not rows:
         return None
-    short = [r for r in rows if r["完成比例"] < 100]
+    short = [r for r in rows if r["达到预期"] == "否"]
     title = (f"{form}的{len(rows)}项量化指标中，{len(rows) - len(short)}项达到预期" if short
              else f"{form}的{len(rows)}项量化指标均达到预期")
-    summary = "；".join(f"{r['指标']}：预期{r['预期']}，实际{r['实际']}" for r in rows) + "。完成比例 = 实际 ÷ 预期，由本站计算。"
+    summary = "；".join(f"{r['指标']}：预期{r['预期']}，实际{r['实际']}" for r in rows) + \
+        "。完成比例 = 实际 ÷ 预期，由本站计算；成本指标不超过预期即为达到。"
     spec = _bars(rows, title, "指标", "完成比例", "完成比例（%）", value_format=".1f")
     return Chart(f"indicators-{place}", place, title, summary,
-                 [("指标", "指标"), ("预期", "预期指标值"), ("实际", "实际完成指标值"), ("完成比例", "完成比例（%）")],
+                 [("指标", "指标"), ("类型", "指标类型"), ("预期", "预期指标值"), ("实际", "实际完成指标值"),
+                  ("完成比例", "完成比例（%）"), ("达到预期", "达到预期")],
                  rows, "performance_indicators；figures：form*", spec)
 
 
@@ -266,8 +280,8 @@ def scores(report: Report) -> Chart:
 def charts(report: Report) -> list[Chart]:
     """Every chart of a report, in reading order (made once per loaded report)."""
     out = [daijiao_groups(report), enrolment(report), income_composition(report), expenditure_composition(report),
-           _yoy(report, "fiscal-yoy", "p2-s4", "fiscal.total", "fiscal.total_2020", "fiscal.change", "fiscal.change_pct", "财政拨款收、支总计"),
-           _yoy(report, "gpb-yoy", "p2-s5-1", "gpb.total", "gpb.total_2020", "gpb.change", "gpb.change_pct", "一般公共预算财政拨款支出"),
+           _yoy(report, "fiscal-yoy", "p2-s4", "fiscal.total", "fiscal.change", "fiscal.change_pct", "财政拨款收、支总计"),
+           _yoy(report, "gpb-yoy", "p2-s5-1", "gpb.total", "gpb.change", "gpb.change_pct", "一般公共预算财政拨款支出"),
            gpb_structure(report), basic_split(report), projects(report), scores(report)]
     for i, p in enumerate(report.rows["performance_projects"], 1):
         chart = indicators(report, p["form"], f"p4-a{i}")
@@ -276,6 +290,24 @@ def charts(report: Report) -> list[Chart]:
     for c in out:
         c.folder = report.slug
     return out
+
+
+def table(chart: Chart) -> tuple[list[str], list[list[str]]]:
+    """A chart → its data as text, the way the report writes numbers (amounts with two decimals, counts whole)."""
+    head = [c[1] for c in chart.columns]
+    body = []
+    for row in chart.rows:
+        cells = []
+        for col in chart.columns:
+            value, fmt = row[col[0]], (col[2] if len(col) > 2 else "")
+            if isinstance(value, float) and fmt == ".2f":
+                cells.append(f"{value:.2f}")
+            elif isinstance(value, float) and (fmt == "d" or value.is_integer()):
+                cells.append(f"{value:.0f}" if value.is_integer() else str(value))
+            else:
+                cells.append(str(value))
+        body.append(cells)
+    return head, body
 
 
 def for_place(report: Report, place: str) -> list[Chart]:
@@ -327,7 +359,7 @@ def compare(unit_reports: list[Report]) -> list[Chart]:
     bars = base.mark_bar().encode(x=x, xOffset=offset, y=y, tooltip=tooltip,
                                   color=alt.Color("项目:N", title="项目", sort=order, legend=alt.Legend(orient="bottom")))
     text = base.mark_text(dy=-6, fontSize=10).encode(x=x, xOffset=offset, y=y, text=alt.Text("金额:Q", format=",.2f"), tooltip=tooltip)
-    chart = Chart("compare-totals", "compare", title, summary, [("年度", "年度"), ("项目", "项目"), ("金额", "金额（万元）")], data,
+    chart = Chart("compare-totals", "compare", title, summary, [("年度", "年度"), ("项目", "项目"), ("金额", "金额（万元）", ".2f")], data,
                   f"各年度数据包 figures：income.total、expend.basic、expend.project（{unit}）", _configure(bars + text),
                   folder=ordered[-1].meta["unit_id"])
     return [chart]

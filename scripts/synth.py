@@ -88,6 +88,11 @@ def make(out: Path, unit_no: int, year: int, k: int) -> Path:
                 f["quote"] = _requote(f["quote"], new)
         source[lineno - 1] = new
     (dest / "source" / "report.txt").write_text("\n".join(source), encoding="utf-8")
+    template_year = json.loads((TEMPLATE / "datapackage.json").read_text(encoding="utf-8"))["report"]["year"]
+    for fig in figs:  # previous-year figures are named for their year: <id>_<year - 1>
+        if fig["id"].endswith(f"_{template_year - 1}"):
+            fig["id"] = fig["id"][: -4] + str(year - 1)
+            fig["label"] = fig["label"].replace(f"{template_year - 1}年", f"{year - 1}年")
     values = {f["id"]: Decimal(f["value"]) for f in figs}
     for fig in figs:  # derived figures from their formulas, in register order (formulas refer backwards or to stated)
         if fig["status"] == "derived":
