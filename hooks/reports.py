@@ -75,7 +75,10 @@ def _page(config, spec, macro_call: str) -> File:
 
 def _add_files(files: Files, config) -> Files:
     found = _reports()
-    for unit_id, unit_reports in site_pages.units(found).items():
+    units = site_pages.units(found)
+    chart_files.prerender([c for r in found for c in charts.charts(r)]
+                          + [c for u in units.values() if site_pages.compare_page(u[0].meta["unit_id"], u) for c in charts.compare(u)])
+    for unit_id, unit_reports in units.items():
         spec = site_pages.compare_page(unit_id, unit_reports)
         if spec:
             files.append(_page(config, spec, f"unit_page({unit_id!r})"))

@@ -12,14 +12,15 @@ import csv
 import hashlib
 import io
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 
-import os
 
 import vl_convert as vlc
 
 from scripts.charts import Chart, table
+from scripts.loader import process_pool
 
 CACHE = Path(os.environ.get("CHART_CACHE") or "build/chart-cache")  # the benchmark points it at an empty folder
 LOCALE = "zh-CN"
@@ -48,21 +49,38 @@ def data_csv(chart: Chart) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def _cached(kind: str, key: str, make) -> bytes:
-    path = CACHE / f"{key}.{kind}"
-    if path.exists():
-        return path.read_bytes()
-    data = make()
-    CACHE.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return data
+def _key(chart: Chart) -> str:
+    return hashlib.sha256(json.dumps(chart.spec, sort_keys=True).encode()).hexdigest()[:20]
+
+
+def _render(spec: dict) -> dict[str, bytes]:
+    """A Vega-Lite spec → its compiled Vega, static SVG and PNG."""
+    vg = json.dumps(vega_spec(Chart("", "", "", "", [], [], "", spec)), ensure_ascii=False, separators=(",", ":")).encode()
+    svg = vlc.vegalite_to_svg(spec, format_locale=LOCALE)
+    # Rasterising the SVG gives the same image as rendering the spec again, in a quarter of the time.
+    return {"vg.json": vg, "svg": svg.encode(), "png": vlc.svg_to_png(svg, scale=2)}
 
 
 def files(chart: Chart) -> dict[str, bytes]:
     """A chart → {file suffix: bytes} for .vg.json, .svg, .png and .csv."""
-    key = hashlib.sha256(json.dumps(chart.spec, sort_keys=True).encode()).hexdigest()[:20]
-    vg = _cached("vg.json", key, lambda: json.dumps(vega_spec(chart), ensure_ascii=False, separators=(",", ":")).encode())
-    svg = _cached("svg", key, lambda: vlc.vegalite_to_svg(chart.spec, format_locale=LOCALE).encode())
-    # Rasterising the SVG gives the same image as rendering the spec again, in a quarter of the time.
-    png = _cached("png", key, lambda: vlc.svg_to_png(svg.decode(), scale=2))
-    return {"vg.json": vg, "svg": svg, "png": png, "csv": data_csv(chart)}
+    key = _key(chart)
+    out = {kind: (CACHE / f"{key}.{kind}") for kind in ("vg.json", "svg", "png")}
+    if not all(p.exists() for p in out.values()):
+        _store(key, _render(chart.spec))
+    return {**{kind: p.read_bytes() for kind, p in out.items()}, "csv": data_csv(chart)}
+
+
+def _store(key: str, rendered: dict[str, bytes]) -> None:
+    CACHE.mkdir(parents=True, exist_ok=True)
+    for kind, data in rendered.items():
+        (CACHE / f"{key}.{kind}").write_bytes(data)
+
+
+def prerender(charts: list[Chart]) -> None:
+    """Render every chart not yet in the cache, one process per core (vl-convert renders one chart at a time)."""
+    todo = {_key(c): c.spec for c in charts if not (CACHE / f"{_key(c)}.png").exists()}
+    if len(todo) < 8 or (os.cpu_count() or 1) < 2:
+        return  # not worth starting processes: files() renders these on demand
+    with process_pool() as pool:
+        for key, rendered in zip(todo, pool.map(_render, todo.values(), chunksize=4)):
+            _store(key, rendered)

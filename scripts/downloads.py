@@ -16,6 +16,8 @@ from datetime import datetime
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.utils import get_column_letter
 from openpyxl.styles import Alignment, Font
 
 from scripts.loader import Report, per_report
@@ -66,44 +68,44 @@ def _normalise_zip(data: bytes) -> bytes:
 
 
 def _sheet(wb: Workbook, report: Report, name: str, title: str) -> None:
-    """One resource → one worksheet: title, unit and note above the header; codes as text cells."""
+    """One resource → one worksheet: title, unit and note above the header; codes as text cells.
+
+    The workbook is write-only (streamed): several times faster, which matters with many reports.
+    """
     res = report.resource(name)
     ws = wb.create_sheet(title=title[:31])
     fields = res["schema"]["fields"]
-    ws.append([res["title"]])
-    ws["A1"].font = Font(bold=True, size=13)
+    for letter in (get_column_letter(i) for i in range(1, len(fields) + 1)):
+        ws.column_dimensions[letter].width = 18
+
+    def cell(value, **style):
+        c = WriteOnlyCell(ws, value=value)
+        for key, v in style.items():
+            setattr(c, key, v)
+        return c
+
     unit = "金额单位：万元" if any(f.get("unit") == "万元" for f in fields) else ""
+    ws.append([cell(res["title"], font=Font(bold=True, size=13))])
     ws.append([unit])
     ws.append([f"说明：{res.get('note') or res.get('description', '')}"])
     ws.append([f"来源：{report.meta['unit']}{report.meta['year']}年度{report.meta['kind']}；空白单元格为报告未披露，“—”为不适用。"])
-    header_row = ws.max_row + 1
-    ws.append([f["title"] for f in fields])
-    for cell in ws[header_row]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True)
+    ws.append([cell(f["title"], font=Font(bold=True), alignment=Alignment(wrap_text=True)) for f in fields])
     for typed, raw in zip(report.rows[name], report.cells[name]):
         values = []
         for f, r in zip(fields, raw):
             v = typed[f["name"]]
             if f["type"] in ("number", "integer") and v is not None:
-                values.append(float(v) if isinstance(v, Decimal) else v)
+                fmt = "#,##0.00" if f.get("unit") == "万元" else "General"
+                values.append(cell(float(v) if isinstance(v, Decimal) else v, number_format=fmt))
+            elif f["type"] == "string" and r != "":
+                values.append(cell(r, number_format="@"))  # codes stay text: leading zeros and long codes survive
             else:
-                values.append(r if r != "" else None)  # text, codes and "—" as in the CSV; empty cells left empty
+                values.append(r if r != "" else None)  # "—" as in the CSV; empty cells left empty
         ws.append(values)
-        row = ws.max_row
-        for col, f in enumerate(fields, 1):
-            cell = ws.cell(row=row, column=col)
-            if f["type"] == "number" and cell.value is not None and not isinstance(cell.value, str):
-                cell.number_format = "#,##0.00" if f.get("unit") == "万元" else "General"
-            elif f["type"] == "string":
-                cell.number_format = "@"  # codes stay text: leading zeros and long codes survive
-    for col in ws.columns:
-        ws.column_dimensions[col[0].column_letter].width = 18
 
 
 def _workbook(report: Report, names: list[tuple[str, str]]) -> bytes:
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     for name, title in names:
         _sheet(wb, report, name, title)
     stamp = datetime(*FIXED_TIME)

@@ -11,9 +11,12 @@ import csv
 import functools
 import os
 import re
+import sys
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
+from multiprocessing import get_context
 from pathlib import Path
 
 from frictionless import Package
@@ -182,20 +185,22 @@ def _problems_of(report_obj, folder: Path, descriptor: dict) -> list[Problem]:
     return problems
 
 
-def load(folder: Path) -> Report:
-    """A package folder → a Report, after stock frictionless validation; PackageError on any problem."""
+def check_folder(folder: Path) -> tuple[dict | None, list[Problem]]:
+    """A package folder → (its descriptor, every problem stock frictionless validation finds in it)."""
     descriptor_path = folder / "datapackage.json"
     if not descriptor_path.exists():
-        raise PackageError([Problem(display(folder), None, None, "no datapackage.json in this folder")])
+        return None, [Problem(display(folder), None, None, "no datapackage.json in this folder")]
     try:
         package = Package(str(descriptor_path))
     except Exception as exc:  # frictionless raises FrictionlessException on a broken descriptor
-        raise PackageError([Problem(display(descriptor_path), None, None, f"cannot read descriptor: {exc}")]) from None
+        return None, [Problem(display(descriptor_path), None, None, f"cannot read descriptor: {exc}")]
     descriptor = package.to_descriptor()
     # Encoding first: a file in the wrong encoding makes every resource that refers to it fail too.
-    problems = _encoding_problems(folder, descriptor) or _problems_of(package.validate(), folder, descriptor)
-    if problems:
-        raise PackageError(problems)
+    return descriptor, _encoding_problems(folder, descriptor) or _problems_of(package.validate(), folder, descriptor)
+
+
+def _read(folder: Path, descriptor: dict) -> Report:
+    """A validated package folder → its Report (typed rows, raw cells, file lines)."""
     report = Report(folder=folder, descriptor=descriptor)
     for res in descriptor["resources"]:
         if res.get("type") != "table":
@@ -203,6 +208,14 @@ def load(folder: Path) -> Report:
         report.cells[res["name"]], report.rows[res["name"]] = _read_table(folder / res["path"], res["schema"])
         report.lines[res["name"]] = record_lines(folder / res["path"])
     return report
+
+
+def load(folder: Path) -> Report:
+    """A package folder → a Report, after stock frictionless validation; PackageError on any problem."""
+    descriptor, problems = check_folder(folder)
+    if problems:
+        raise PackageError(problems)
+    return _read(folder, descriptor)
 
 
 _CAST = {"string": str, "number": Decimal, "integer": int}
@@ -226,19 +239,33 @@ def _read_table(path: Path, schema: dict) -> tuple[list[list[str]], list[dict]]:
     return raw, typed
 
 
+def process_pool() -> ProcessPoolExecutor:
+    """One worker process per core, started fresh ('spawn': vl-convert's runtime must not be forked)
+    with the project importable: workers take the parent's sys.path, and MkDocs removes the folder
+    it added while loading the hook, so it is put back here."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    return ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=get_context("spawn"))
+
+
 def load_all(root: Path = PACKAGES) -> list[Report]:
-    """datapackage/ → every report, validated; PackageError listing the problems of all of them."""
-    reports, problems = [], []
-    for folder in discover(root):
-        try:
-            reports.append(load(folder))
-        except PackageError as exc:
-            problems.extend(exc.problems)
+    """datapackage/ → every report, validated; PackageError listing the problems of all of them.
+
+    Validation is the slow part and packages are independent, so with several packages it runs in
+    one process per core.
+    """
+    folders = discover(root)
+    if not folders:
+        raise PackageError([Problem(str(root), None, None, "no package folder with a datapackage.json")])
+    if len(folders) > 1 and (os.cpu_count() or 1) > 1:
+        with process_pool() as pool:
+            checked = list(pool.map(check_folder, folders))
+    else:
+        checked = [check_folder(f) for f in folders]
+    problems = [p for _, found in checked for p in found]
     if problems:
         raise PackageError(problems)
-    if not reports:
-        raise PackageError([Problem(str(root), None, None, "no package folder with a datapackage.json")])
-    return reports
+    return [_read(folder, descriptor) for folder, (descriptor, _) in zip(folders, checked)]
 
 
 _CACHE: dict[tuple, list[Report]] = {}

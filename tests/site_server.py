@@ -117,19 +117,42 @@ class _NavLinks(HTMLParser):
             self.hrefs.append(a["href"])
 
 
-def nav_urls(site_dir: Path) -> list[str]:
-    """The built home page's navigation → every page URL, site-relative ('' for the home), in nav order."""
+def _nav_links(site_dir: Path, page: str) -> list[str]:
+    """One built page's navigation → the page URLs it links to, site-relative ('' for the home)."""
     parser = _NavLinks()
-    parser.feed((site_dir / "index.html").read_text(encoding="utf-8"))
+    parser.feed((site_dir / page / "index.html").read_text(encoding="utf-8"))
     urls: list[str] = []
     for href in parser.hrefs:
         if re.match(r"^[a-z]+:", href) or href.startswith("#"):
             continue
-        path = os.path.normpath(href.split("#")[0]).replace(os.sep, "/")
+        path = os.path.normpath(os.path.join(page, href.split("#")[0])).replace(os.sep, "/")
         path = "" if path == "." else path.strip("/") + "/"
         if path not in urls:
             urls.append(path)
     return urls
+
+
+def nav_urls(site_dir: Path) -> list[str]:
+    """The built navigation → every page URL, site-relative ('' for the home), in nav order.
+
+    Material's navigation.prune renders only the open branch in each page, so the whole nav is
+    the union of the pages' navs; its order is the chain of the footer's "next" links."""
+    seen, queue = [""], [""]
+    while queue:
+        for url in _nav_links(site_dir, queue.pop(0)):
+            if url not in seen:
+                seen.append(url)
+                queue.append(url)
+    order, page = [""], ""
+    while True:
+        html = (site_dir / page / "index.html").read_text(encoding="utf-8")
+        nxt = re.search(r'<a href="([^"]+)" class="md-footer__link md-footer__link--next"', html)
+        if not nxt:
+            break
+        page = os.path.normpath(os.path.join(page, nxt.group(1))).replace(os.sep, "/").strip("/") + "/"
+        order.append(page)
+    assert sorted(order) == sorted(seen), "the footer chain and the navigation list different pages"
+    return order
 
 
 # ---- a small HTML tree (stdlib html.parser) for reading the built pages ----------------------------
