@@ -6,13 +6,13 @@ Bad input stops the build here, before anything is written: every problem of eve
 
 from __future__ import annotations
 
+import html
 import logging
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # MkDocs loads hooks by path
 
-import yaml  # noqa: E402
 from mkdocs.exceptions import Abort  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 
@@ -68,9 +68,23 @@ def on_files(files: Files, config) -> Files:
         raise Abort(f"The site needs something the package lacks; nothing was built:\n{exc.args[0]}") from None
 
 
+_SPECS: dict[str, site_pages.PageSpec] = {}  # generated page source → its spec (title and description from the data)
+
+
 def _page(config, spec, macro_call: str) -> File:
-    front = yaml.safe_dump({"title": spec.title, "description": spec.description}, allow_unicode=True).strip()
-    return File.generated(config, spec.src, content=f"---\n{front}\n---\n\n{{{{ {macro_call} }}}}\n")
+    # No front matter: titles and descriptions come from the data, so they are set in
+    # on_page_markdown below (escaped, after the macros plugin has run), never read as Jinja or HTML.
+    _SPECS[spec.src] = spec
+    return File.generated(config, spec.src, content=f"{{{{ {macro_call} }}}}\n")
+
+
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    spec = _SPECS.get(page.file.src_uri)
+    if spec:
+        # Material prints titles and the description unescaped (nav, header, footer, <meta>).
+        page.title = html.escape(spec.title)
+        page.meta["description"] = html.escape(spec.description)
+    return markdown
 
 
 def _add_files(files: Files, config) -> Files:

@@ -156,6 +156,12 @@ def _encoding_problems(folder: Path, descriptor: dict) -> list[Problem]:
     return problems
 
 
+def _short(text) -> str:
+    """A cell as quoted in a problem: on one line, at most 40 characters."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= 40 else flat[:40] + "…"
+
+
 def _problems_of(report_obj, folder: Path, descriptor: dict) -> list[Problem]:
     """A frictionless validation report → one Problem per error, located by file line and field."""
     problems = []
@@ -178,7 +184,7 @@ def _problems_of(report_obj, folder: Path, descriptor: dict) -> list[Problem]:
             if fld is None and err.type == "primary-key":
                 fld = ", ".join(keys.get(paths.get(task.place), [])) or None
             cell = getattr(err, "cell", None)
-            shown = f' (cell "{cell}")' if cell not in (None, "") else ""
+            shown = f' (cell "{_short(cell)}")' if cell not in (None, "") else ""
             problems.append(Problem(file, row, fld, f"{err.title}: {err.note or err.description}{shown}"))
     for err in report_obj.errors:
         problems.append(Problem(display(folder / "datapackage.json"), None, None, f"{err.title}: {err.note}"))

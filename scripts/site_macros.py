@@ -83,3 +83,14 @@ def define_env(env) -> None:
         return Markup(_jinja.get_template("pages/site_home.md.j2").render(
             homes=homes, link=lambda target: render.relative(here, target), render=render, views=views,
             title=site_pages.report_title))
+
+
+def on_pre_page_macros(env) -> None:
+    """Before a page is rendered: a title from the data must never be read as Jinja.
+
+    mkdocs-macros renders a page title that contains Jinja delimiters (after the page itself), and
+    generated pages take their titles from the packages' text; braces are neutralised here, and
+    hooks/reports.py then sets the real, HTML-escaped title.
+    """
+    if env.page is not None and env.page.title and "{" in env.page.title:
+        env.page.title = env.page.title.replace("{", "&#123;")

@@ -6,6 +6,7 @@ The same list drives the MkDocs hook (which generates the page files and the nav
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 from scripts.loader import Report
@@ -98,10 +99,10 @@ def site_nav(reports: list[Report]) -> list:
         items: list = []
         cmp = compare_page(unit_id, unit_reports)
         if cmp:
-            items.append({cmp.title: cmp.src})
+            items.append({html.escape(cmp.title): cmp.src})
         for r in unit_reports:
             items.extend(nav(r))
-        entries.append({unit_reports[0].meta["unit"]: items})
+        entries.append({html.escape(unit_reports[0].meta["unit"]): items})
     entries.append({"关于本站": "about.md"})
     return entries
 
@@ -114,9 +115,9 @@ def nav(report: Report) -> list:
         by_kind.setdefault(s.kind, []).append(s)
 
     def item(s: PageSpec, label: str | None = None) -> dict:
-        return {label or s.title: s.src}
+        return {html.escape(label or s.title): s.src}  # Material prints nav titles unescaped
 
-    return [{f"{report.meta['year']}年度{report.meta['kind']}": [
+    return [{html.escape(f"{report.meta['year']}年度{report.meta['kind']}"): [
         item(by_kind["report_home"][0], "概览"),
         item(by_kind["part"][0], "第一部分 单位概况"),
         {"第二部分 决算情况说明": [item(s) for s in by_kind["section"]]},
