@@ -81,8 +81,9 @@ def _page(config, spec, macro_call: str) -> File:
 def on_page_markdown(markdown: str, page, config, files) -> str:
     spec = _SPECS.get(page.file.src_uri)
     if spec:
-        # Material prints titles and the description unescaped (nav, header, footer, <meta>).
-        page.title = html.escape(spec.title)
+        # Material prints the title (<title>, header) and the description (<meta>) unescaped.
+        # The nav keeps its own, shorter labels (escaped in scripts/site_pages.py).
+        page.meta["title"] = html.escape(spec.title)
         page.meta["description"] = html.escape(spec.description)
     return markdown
 

@@ -182,7 +182,7 @@ def test_broken_package_corpus_size(fault_builds):
 
 
 # ---------------------------------------------------------------------------------- make-level
-MAKE_ARGS = ["-o", "python", "-o", "npm", f"PY={sys.executable}", f"VENV={Path(sys.executable).parent.parent}"]
+MAKE_ARGS = ["--no-print-directory", "-o", "python", "-o", "npm", f"PY={sys.executable}", f"VENV={Path(sys.executable).parent.parent}"]
 
 
 def test_make_build_runs_validate_before_mkdocs(tmp_path):
