@@ -183,12 +183,15 @@ def test_broken_package_corpus_size(fault_builds):
 
 # ---------------------------------------------------------------------------------- make-level
 MAKE_ARGS = ["--no-print-directory", "-o", "python", "-o", "npm", f"PY={sys.executable}", f"VENV={Path(sys.executable).parent.parent}"]
+# Run as a top-level make even when the tests themselves run under `make test` (CI).
+MAKE_ENV = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
 
 
 def test_make_build_runs_validate_before_mkdocs(tmp_path):
     """`make -n build`: the validation command comes first, the mkdocs build after it."""
     project = copy_project(tmp_path / "project")
-    done = subprocess.run(["make", "-n", "build", *MAKE_ARGS], cwd=project, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(["make", "-n", "build", *MAKE_ARGS], cwd=project, capture_output=True, text=True, timeout=60,
+                          env=MAKE_ENV)
     assert done.returncode == 0, done.stderr
     cmds = done.stdout.splitlines()
     assert cmds == [f"{sys.executable} -m scripts.validate",
@@ -201,7 +204,8 @@ def test_make_build_of_a_broken_package_stops_at_validate(tmp_path):
     """Running `make build` for real: validation fails, make stops, mkdocs never runs, no site/."""
     project = copy_project(tmp_path / "project")
     reencode_gbk("narrative.csv")(project / "datapackage" / SLUG)
-    done = subprocess.run(["make", "build", *MAKE_ARGS], cwd=project, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(["make", "build", *MAKE_ARGS], cwd=project, capture_output=True, text=True, timeout=120,
+                          env=MAKE_ENV)
     assert done.returncode == 2
     assert done.stdout.splitlines()[0] == f"{sys.executable} -m scripts.validate"
     assert f"{DATA}/narrative.csv:2: the file is not UTF-8" in done.stdout
