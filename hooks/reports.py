@@ -7,7 +7,6 @@ Bad input stops the build here, before anything is written: every problem of eve
 from __future__ import annotations
 
 import html
-import logging
 import sys
 from pathlib import Path
 
@@ -18,11 +17,9 @@ from mkdocs.structure.files import File, Files  # noqa: E402
 
 from scripts import chart_files, charts, checks, downloads, search_terms, site_pages  # noqa: E402
 from scripts.loader import Report, reports  # noqa: E402
-from scripts.problems import PackageError  # noqa: E402
+from scripts.problems import ROOT, PackageError  # noqa: E402
 
-log = logging.getLogger("mkdocs.hooks.reports")
 USER_DICT = Path("build/jieba_user.txt")  # read by the search plugin (mkdocs.yml: jieba_dict_user)
-ROOT = Path(__file__).resolve().parent.parent
 # The chart runtime, from the pinned npm packages (package-lock.json), served by the site itself.
 VENDOR = {
     "assets/vendor/vega.min.js": "node_modules/vega/build/vega.min.js",

@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 from scripts.formula import FormulaError, evaluate, names, round_as
 from scripts.loader import REF, Report, per_report

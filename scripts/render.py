@@ -6,7 +6,6 @@ and Markdown syntax in a data field reach the reader as literal text.
 
 from __future__ import annotations
 
-import html
 import posixpath
 import re
 from decimal import Decimal
@@ -16,8 +15,6 @@ from pymdownx.slugs import slugify as _slugify
 
 from scripts.loader import REF, Report
 
-UNDISCLOSED = "未披露"
-NOT_APPLICABLE = "—"
 _slug = _slugify(case="lower")
 # Characters that Markdown or attr_list would read as syntax inside a heading.
 _MD_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|~<>&]")
@@ -134,8 +131,3 @@ class Prose:
         if not text:
             return Markup("")
         return Markup("\n\n").join(Markup("<p>{}</p>").format(self.inline(line)) for line in text.split("\n") if line.strip())
-
-
-def plain(text: str | None) -> str:
-    """Text with [[refs]] → text only (for meta descriptions), without the references."""
-    return html.unescape(REF.sub("", text or ""))

@@ -99,8 +99,3 @@ def literal_value(literal: str) -> Decimal:
     if not m:
         raise ValueError(f"no number in {literal!r}")
     return Decimal(m.group())
-
-
-def clean_heading(text: str) -> str:
-    """Raw heading or paragraph → text without conversion artefacts or surrounding blanks."""
-    return ARTEFACT.sub("", text).strip()

@@ -5,9 +5,7 @@ No HTML here: templates/ decide how each shape looks.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
-from pathlib import Path
 
 from scripts.checks import Check
 from scripts.loader import REF, Report
@@ -54,12 +52,6 @@ def table_rows(report: Report, resource: str) -> tuple[list[dict], list[Row]]:
         total = level == "合计" or any(label.endswith(w) for w in TOTAL_WORDS)
         rows.append(Row(cells, level, total, typed["row"]))
     return fields, rows
-
-
-def undisclosed_count(report: Report, resource: str) -> int:
-    """Number of empty (未披露) amount cells in a table."""
-    _, rows = table_rows(report, resource)
-    return sum(1 for r in rows for c in r.cells if c.kind == "amount" and c.value is None)
 
 
 def code_tree(report: Report, scheme: str) -> list[tuple[dict, int]]:
@@ -113,10 +105,6 @@ def indicator_rows(report: Report, form: str) -> list[dict]:
     return rows
 
 
-def section_of(report: Report, sid: str) -> dict:
-    return report.sections[sid]
-
-
 def part_of(report: Report, sid: str) -> dict:
     """A section id → its top-level part (第一部分 …)."""
     sec = report.sections[sid]
@@ -148,12 +136,6 @@ def check_groups(report: Report, results: list[Check]) -> list[tuple[str, list[C
 def table_checks(results: list[Check], resource: str) -> list[Check]:
     """Checks whose group is a given table."""
     return [c for c in results if c.group == resource]
-
-
-def file_info(path: Path) -> dict:
-    """A file → its size in bytes and sha256."""
-    data = path.read_bytes()
-    return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
 def human_size(size: int) -> str:
