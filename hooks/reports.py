@@ -29,10 +29,10 @@ VENDOR = {
 }
 
 
-def _reports() -> list[Report]:
+def _reports(refresh: bool = False) -> list[Report]:
     """All packages, loaded and checked; Abort (a clean, non-zero exit) listing every problem."""
     try:
-        found = reports()
+        found = reports(refresh=refresh)
     except PackageError as exc:
         raise Abort(_message(exc.problems)) from None
     problems = [p for r in found for p in checks.run(r)[1]]
@@ -49,11 +49,11 @@ def _message(problems) -> str:
 def on_startup(command: str, dirty: bool) -> None:
     # The search plugin loads the user dictionary in its on_config, which runs before this hook's.
     USER_DICT.parent.mkdir(exist_ok=True)
-    USER_DICT.write_text(search_terms.user_dictionary(_reports()), encoding="utf-8")
+    USER_DICT.write_text(search_terms.user_dictionary(_reports(refresh=True)), encoding="utf-8")
 
 
 def on_config(config):
-    found = _reports()
+    found = _reports(refresh=True)  # once per build: `make dev` rebuilds pick up edited packages
     config.nav = site_pages.site_nav(found)
     return config
 

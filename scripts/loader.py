@@ -282,13 +282,19 @@ def _signature(root: Path) -> tuple:
     return (str(root),) + tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in root.rglob("*") if p.is_file()))
 
 
-def reports(root: Path = PACKAGES) -> list[Report]:
-    """Like load_all, but loads once per process while no package file changes (the hook and the macros share it)."""
-    key = _signature(root)
-    if key not in _CACHE:
-        _CACHE.clear()
-        _CACHE[key] = load_all(root)
-    return _CACHE[key]
+def reports(root: Path = PACKAGES, refresh: bool = False) -> list[Report]:
+    """Like load_all, but loaded once per process (the hook and the macros share it).
+
+    With refresh=True (the MkDocs hook, once per build) the package files are looked at again and
+    reloaded if any changed, so `make dev` picks up edits; every other call reuses what was loaded,
+    since scanning every file for every page made large builds quadratic.
+    """
+    if refresh or not _CACHE:
+        key = _signature(root)
+        if key not in _CACHE:
+            _CACHE.clear()
+            _CACHE[key] = load_all(root)
+    return next(iter(_CACHE.values()))
 
 
 def per_report(fn):
