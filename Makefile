@@ -11,6 +11,8 @@ SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST    ?= 127.0.0.1
 PORT    ?= 8000
 export NO_MKDOCS_2_WARNING := 1
+# The project's Python package (juesuan) lives in scripts/.
+export PYTHONPATH := $(CURDIR)/scripts
 # Reproducible builds: dates in the sitemap and gzip headers come from the last commit, not the clock.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
@@ -43,7 +45,7 @@ $(NPMSTAMP): package-lock.json
 	touch $@
 
 validate: python
-	$(PY) -m scripts.validate
+	$(PY) -m juesuan.tools.validate
 
 build: validate npm
 	$(VENV)/bin/mkdocs build --strict --clean
@@ -61,7 +63,7 @@ test: setup build
 
 # Performance table (build time and memory for 1/10/100 reports, page weight, search index, Lighthouse).
 bench: setup
-	$(PY) -m scripts.bench
+	$(PY) -m juesuan.tools.bench
 
 clean:
 	rm -rf site build .pytest_cache

@@ -10,14 +10,20 @@ import html
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # MkDocs loads hooks by path
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))  # MkDocs loads hooks by path
 
 from mkdocs.exceptions import Abort  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 
-from scripts import chart_files, charts, checks, downloads, search_terms, site_pages  # noqa: E402
-from scripts.loader import Report, reports  # noqa: E402
-from scripts.problems import ROOT, PackageError  # noqa: E402
+from juesuan.charts import files as chart_files  # noqa: E402
+from juesuan import charts  # noqa: E402
+from juesuan import checks  # noqa: E402
+from juesuan.site import downloads  # noqa: E402
+from juesuan.site import search_terms  # noqa: E402
+from juesuan.site import pages as site_pages  # noqa: E402
+from juesuan.data.loader import Report, reports  # noqa: E402
+from juesuan.data.problems import PackageError
+from juesuan.paths import ROOT  # noqa: E402
 
 USER_DICT = Path("build/jieba_user.txt")  # read by the search plugin (mkdocs.yml: jieba_dict_user)
 # The chart runtime, from the pinned npm packages (package-lock.json), served by the site itself.

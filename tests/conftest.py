@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.loader import discover, load
+from juesuan.data.loader import discover, load
 
 PACKAGE = discover()[0]  # the 2021 report; more reports arrive with the many-reports issue
 

@@ -29,9 +29,9 @@ import jsonschema
 import pytest
 import vl_convert as vlc
 
-from scripts import site_pages
-from scripts.charts import charts, compare
-from scripts.loader import REF, reports
+from juesuan.site import pages as site_pages
+from juesuan.charts import charts, compare
+from juesuan.data.loader import REF, reports
 
 pytest_plugins = ["site_server"]
 

@@ -32,8 +32,12 @@ import pytest
 
 pytest.register_assert_rewrite("site_server")
 
-from scripts import chart_files, charts, downloads, site_pages, views  # noqa: E402
-from scripts.loader import load, reports  # noqa: E402
+from juesuan.charts import files as chart_files  # noqa: E402
+from juesuan import charts  # noqa: E402
+from juesuan.site import downloads  # noqa: E402
+from juesuan.site import pages as site_pages  # noqa: E402
+from juesuan.site import views  # noqa: E402
+from juesuan.data.loader import load, reports  # noqa: E402
 
 pytest_plugins = ["site_server"]
 

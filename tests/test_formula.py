@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from scripts.formula import FormulaError, decimals, evaluate, names, round_as
+from juesuan.data.formula import FormulaError, decimals, evaluate, names, round_as
 
 VALUES = {
     "a.b": Decimal("1.5"),

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from scripts import synth
-from scripts.loader import load
-from scripts.site_pages import pages
-from scripts.validate import validate
+from juesuan.tools import synth
+from juesuan.data.loader import load
+from juesuan.site.pages import pages
+from juesuan.tools.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = Path(sys.executable).with_name("mkdocs")

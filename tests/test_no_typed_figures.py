@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from scripts.loader import reports
+from juesuan.data.loader import reports
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from scripts import checks
-from scripts.formula import evaluate
-from scripts.loader import discover
-from scripts.problems import ROOT
-from scripts.source_text import numbers
+from juesuan import checks
+from juesuan.data.formula import evaluate
+from juesuan.data.loader import discover
+from juesuan.paths import ROOT
+from juesuan.data.source_text import numbers
 
 FOLDERS = discover()
 CSV_FILES = sorted(p for folder in FOLDERS for p in (folder / "data").glob("*.csv"))
@@ -88,7 +88,7 @@ def test_frictionless_stock_validate_exits_0(folder):
 
 
 def test_validate_script_exits_0_without_problems():
-    done = subprocess.run([sys.executable, "-m", "scripts.validate"], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "juesuan.tools.validate"], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert (done.returncode, done.stdout) == (0, ""), done.stdout + done.stderr
 

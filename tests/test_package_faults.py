@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts.problems import ROOT
-from scripts.validate import validate
+from juesuan.paths import ROOT
+from juesuan.tools.validate import validate
 
 T01 = "t01_income_expenditure_summary.csv"
 T03 = "t03_expenditure.csv"
@@ -181,7 +181,7 @@ def test_fault_figure_formula_that_is_not_arithmetic_is_refused(package_copy, fo
 
 def test_fault_validate_cli_exits_1_and_prints_located_lines(package_copy):
     folder = _broken(package_copy, "stale-finding")
-    done = subprocess.run([sys.executable, "-m", "scripts.validate", str(folder)], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "juesuan.tools.validate", str(folder)], cwd=ROOT,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
     located = [m.groupdict() for m in map(LINE.match, done.stdout.splitlines()) if m]

@@ -16,8 +16,9 @@ import pytest
 
 pytest.register_assert_rewrite("site_server")
 
-from scripts import render, site_pages  # noqa: E402
-from scripts.loader import REF, reports  # noqa: E402
+from juesuan.site import render  # noqa: E402
+from juesuan.site import pages as site_pages  # noqa: E402
+from juesuan.data.loader import REF, reports  # noqa: E402
 from site_server import parse_html  # noqa: E402
 
 pytest_plugins = ["site_server"]

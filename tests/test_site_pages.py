@@ -10,8 +10,8 @@ import pytest
 
 pytest.register_assert_rewrite("site_server")
 
-from scripts import site_pages  # noqa: E402
-from scripts.loader import reports  # noqa: E402
+from juesuan.site import pages as site_pages  # noqa: E402
+from juesuan.data.loader import reports  # noqa: E402
 from site_server import nav_urls  # noqa: E402
 
 pytest_plugins = ["site_server"]

@@ -194,7 +194,7 @@ def test_make_build_runs_validate_before_mkdocs(tmp_path):
                           env=MAKE_ENV)
     assert done.returncode == 0, done.stderr
     cmds = done.stdout.splitlines()
-    assert cmds == [f"{sys.executable} -m scripts.validate",
+    assert cmds == [f"{sys.executable} -m juesuan.tools.validate",
                     f"{Path(sys.executable).parent}/mkdocs build --strict --clean"]
     rule = re.search(r"^build:(.*)$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)
     assert rule and rule.group(1).split()[0] == "validate"
@@ -207,7 +207,7 @@ def test_make_build_of_a_broken_package_stops_at_validate(tmp_path):
     done = subprocess.run(["make", "build", *MAKE_ARGS], cwd=project, capture_output=True, text=True, timeout=120,
                           env=MAKE_ENV)
     assert done.returncode == 2
-    assert done.stdout.splitlines()[0] == f"{sys.executable} -m scripts.validate"
+    assert done.stdout.splitlines()[0] == f"{sys.executable} -m juesuan.tools.validate"
     assert f"{DATA}/narrative.csv:2: the file is not UTF-8" in done.stdout
     assert "mkdocs build" not in done.stdout
     assert re.search(r"make: \*\*\* \[Makefile:\d+: validate\] Error 1", done.stderr), done.stderr

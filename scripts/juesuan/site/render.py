@@ -13,7 +13,7 @@ from decimal import Decimal
 from markupsafe import Markup, escape
 from pymdownx.slugs import slugify as _slugify
 
-from scripts.loader import REF, Report
+from juesuan.data.loader import REF, Report
 
 _slug = _slugify(case="lower")
 # Characters that Markdown or attr_list would read as syntax inside a heading.

@@ -20,7 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 from openpyxl.styles import Alignment, Font
 
-from scripts.loader import Report, per_report
+from juesuan.data.loader import Report, per_report
 
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)  # inside XLSX/ZIP files: a build must not depend on the clock
 

@@ -6,11 +6,9 @@ search for one of its parts from finding it.
 
 from __future__ import annotations
 
-from pathlib import Path
+from juesuan.data.loader import Report
+from juesuan.paths import SEARCH_TERMS as BASE
 
-from scripts.loader import Report
-
-BASE = Path(__file__).resolve().parent.parent / "search" / "budget_terms.txt"
 MAX_LEN = 8
 
 

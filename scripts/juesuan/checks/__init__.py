@@ -16,10 +16,11 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from scripts.formula import FormulaError, evaluate, names, round_as
-from scripts.loader import REF, Report, per_report
-from scripts.problems import Problem, display
-from scripts.source_text import literal_value, read_lines
+from juesuan.data.formula import FormulaError, evaluate, names, round_as
+from juesuan.data.loader import REF, Report, per_report
+from juesuan.data.problems import Problem
+from juesuan.paths import display
+from juesuan.data.source_text import literal_value, read_lines
 
 TEXT_FIELDS = {  # resource → fields whose text may hold [[figure]] references
     "narrative": ("title", "text"),

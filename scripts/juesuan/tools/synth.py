@@ -1,4 +1,4 @@
-"""`python -m scripts.synth OUT N [--units U]` → N synthetic report packages in OUT, for benchmarks and tests only.
+"""`python -m juesuan.tools.synth OUT N [--units U]` → N synthetic report packages in OUT, for benchmarks and tests only.
 
 Each synthetic package is the real one with another unit and year, every count and amount
 multiplied by a whole factor k (so sums, shares, per-person figures and the recorded findings
@@ -17,9 +17,9 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 
-from scripts.formula import evaluate
-from scripts.loader import PACKAGES, discover
-from scripts.source_text import sentence_at
+from juesuan.data.formula import evaluate
+from juesuan.data.loader import PACKAGES, discover
+from juesuan.data.source_text import sentence_at
 
 TEMPLATE = discover(PACKAGES)[0]
 UNSCALED_UNITS = {"%", "科目编码", "元/人.年", "元/人.月", "分", "个月"}

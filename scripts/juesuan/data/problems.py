@@ -3,18 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-def display(path: Path | str) -> str:
-    """A path → as a person should read it: relative to the project when inside it."""
-    path = Path(path).resolve()
-    try:
-        return str(path.relative_to(ROOT))
-    except ValueError:
-        return str(path)
 
 
 @dataclass(frozen=True)

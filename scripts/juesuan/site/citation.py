@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from scripts.loader import Report
+from juesuan.data.loader import Report
 
 
 def _key(report: Report, suffix: str) -> str:

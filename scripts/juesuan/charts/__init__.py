@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import altair as alt
 
-from scripts.loader import REF, Report, per_report
+from juesuan.data.loader import REF, Report, per_report
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -43,7 +43,7 @@ def pct(part: Decimal, whole: Decimal) -> Decimal:
 
 def _written(report: Report, text: str) -> str:
     """Text with [[refs]] → the text as the report writes it (qualifiers such as ≥ kept)."""
-    from scripts.render import figure_text
+    from juesuan.site.render import figure_text
 
     return REF.sub(lambda m: figure_text(report, m.group(1)), text)
 

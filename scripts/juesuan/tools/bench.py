@@ -1,4 +1,4 @@
-"""`python -m scripts.bench [--sizes 1 10 100] [--no-lighthouse]` → the performance table of the site (printed, and written to build/bench.json).
+"""`python -m juesuan.tools.bench [--sizes 1 10 100] [--no-lighthouse]` → the performance table of the site (printed, and written to build/bench.json).
 
 Measures on this machine: cold build time and peak memory for 1, 10 and 100 reports (the real
 one plus synthetic ones from scripts/synth.py); bytes (gzip) transferred by the home page, a
@@ -24,8 +24,8 @@ import threading
 import time
 from pathlib import Path
 
-from scripts import synth
-from scripts.loader import PACKAGES, ROOT, discover
+from juesuan.tools import synth
+from juesuan.data.loader import PACKAGES, ROOT, discover
 
 LIGHTHOUSE = "lighthouse@12.2.3"
 TOOLS = ROOT / "build" / "bench-tools"

@@ -19,10 +19,10 @@ from pathlib import Path
 
 import vl_convert as vlc
 
-from scripts.charts import Chart, table
-from scripts.loader import process_pool
+from juesuan.charts import Chart, table
+from juesuan.paths import CHART_CACHE as CACHE
+from juesuan.workers import process_pool
 
-CACHE = Path(os.environ.get("CHART_CACHE") or "build/chart-cache")  # the benchmark points it at an empty folder
 LOCALE = "zh-CN"
 
 

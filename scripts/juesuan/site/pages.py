@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-from scripts.loader import Report
+from juesuan.data.loader import Report
 
 CN_NUMERALS = "一二三四五六七八九十"
 

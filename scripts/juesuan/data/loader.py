@@ -11,20 +11,17 @@ import csv
 import functools
 import os
 import re
-import sys
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from multiprocessing import get_context
 from pathlib import Path
 
 from frictionless import Package
 
-from scripts.problems import ROOT, PackageError, Problem, display
+from juesuan.data.problems import PackageError, Problem
+from juesuan.paths import PACKAGES, display
+from juesuan.workers import process_pool
 
-# DATAPACKAGE_DIR points the site at another folder of packages (benchmarks, tests).
-PACKAGES = Path(os.environ.get("DATAPACKAGE_DIR") or ROOT / "datapackage")
 REF = re.compile(r"\[\[([^\[\]]+)\]\]")
 
 
@@ -243,15 +240,6 @@ def _read_table(path: Path, schema: dict) -> tuple[list[list[str]], list[dict]]:
         raw = [row for row in reader]
     typed = [{name: (None if cell in missing else cast(cell)) for (name, cast), cell in zip(casts, row)} for row in raw]
     return raw, typed
-
-
-def process_pool() -> ProcessPoolExecutor:
-    """One worker process per core, started fresh ('spawn': vl-convert's runtime must not be forked)
-    with the project importable: workers take the parent's sys.path, and MkDocs removes the folder
-    it added while loading the hook, so it is put back here."""
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    return ProcessPoolExecutor(max_workers=os.cpu_count(), mp_context=get_context("spawn"))
 
 
 def load_all(root: Path = PACKAGES) -> list[Report]:

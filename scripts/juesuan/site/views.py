@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scripts.checks import Check
-from scripts.loader import REF, Report
+from juesuan.checks import Check
+from juesuan.data.loader import REF, Report
 
 TOTAL_WORDS = ("合计", "总计")
 
@@ -149,7 +149,7 @@ def human_size(size: int) -> str:
 
 def section_url(report: Report, specs: list, sid: str) -> str:
     """A section id → site-relative URL of the page that shows it, with the heading's anchor."""
-    from scripts.render import slug  # local import: render imports nothing from views
+    from juesuan.site.render import slug  # local import: render imports nothing from views
 
     sec = report.sections[sid]
     chain = [sec]

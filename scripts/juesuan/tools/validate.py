@@ -1,4 +1,4 @@
-"""`python -m scripts.validate [folder…]` → stock frictionless validation plus the consistency checks of every package; exit 1 on any problem.
+"""`python -m juesuan.tools.validate [folder…]` → stock frictionless validation plus the consistency checks of every package; exit 1 on any problem.
 
 Prints one line per problem (file:line [field]: what is wrong), then a summary per package.
 """
@@ -9,9 +9,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from scripts import checks
-from scripts.loader import PACKAGES, discover, load
-from scripts.problems import PackageError, Problem
+from juesuan import checks
+from juesuan.data.loader import PACKAGES, discover, load
+from juesuan.data.problems import PackageError, Problem
 
 
 def validate(folders: list[Path]) -> list[Problem]:

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # macros loads this file by path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined  # noqa: E402
 from markupsafe import Markup  # noqa: E402
 
-from scripts import chart_files, charts, checks, citation, downloads, render, site_pages, views  # noqa: E402
-from scripts.loader import reports  # noqa: E402
+from juesuan.charts import files as chart_files  # noqa: E402
+from juesuan import charts  # noqa: E402
+from juesuan import checks  # noqa: E402
+from juesuan.site import citation  # noqa: E402
+from juesuan.site import downloads  # noqa: E402
+from juesuan.site import render  # noqa: E402
+from juesuan.site import pages as site_pages  # noqa: E402
+from juesuan.site import views  # noqa: E402
+from juesuan.data.loader import reports  # noqa: E402
+from juesuan.paths import TEMPLATES  # noqa: E402
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _jinja = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 _jinja.filters["md"] = render.md_inline
