@@ -18,7 +18,8 @@ from pathlib import Path
 
 from frictionless import Package
 
-from juesuan.data.problems import PackageError, Problem
+from juesuan.data import formats
+from juesuan.data.problems import PackageError, PackageLacks, Problem
 from juesuan.paths import PACKAGES, display
 from juesuan.workers import process_pool
 
@@ -41,25 +42,36 @@ class Report:
 
     # ---- metadata -------------------------------------------------------------------
     @property
-    def name(self) -> str:
-        return self.descriptor["name"]
-
-    @property
     def slug(self) -> str:
         """Folder name: the report's stable URL segment."""
         return self.folder.name
 
     @property
     def meta(self) -> dict:
-        """The report block of the descriptor: unit, year, department, …"""
+        """The report block of the descriptor: unit, year, department, format, …"""
         return self.descriptor["report"]
+
+    @property
+    def title(self) -> str:
+        """The report's name as pages, citations and the nav write it: unit, year and kind."""
+        return f"{self.meta['unit']}{self.meta['year']}年度{self.meta['kind']}"
+
+    @property
+    def format(self) -> dict:
+        """The report format this package follows (report.format → scripts/juesuan/formats/<id>.yaml)."""
+        return formats.load(self.meta["format"])
+
+    @property
+    def site(self) -> dict:
+        """The package's own site choices (descriptor 'site': extra headline figures, charts of its own)."""
+        return self.descriptor.get("site") or {}
 
     def resource(self, name: str) -> dict:
         """Resource name → its descriptor (title, schema, custom properties)."""
         for res in self.descriptor["resources"]:
             if res["name"] == name:
                 return res
-        raise KeyError(f"{self.folder.name}: no resource named {name!r} in datapackage.json")
+        raise PackageLacks(display(self.folder / "datapackage.json"), f"a resource named {name!r}")
 
     def path_of(self, name: str) -> Path:
         """Resource name → path of its file on disk."""
@@ -85,15 +97,21 @@ class Report:
         return {row["id"]: row for row in self.rows["figures"]}
 
     def figure(self, fid: str) -> dict:
+        """Figure id → its register row; PackageLacks if the register has no such figure."""
         try:
             return self.figures[fid]
         except KeyError:
-            raise KeyError(
-                f"{display(self.path_of('figures'))}: figure {fid!r} is referenced but not in the register"
-            ) from None
+            raise PackageLacks(display(self.path_of("figures")), f"figure {fid!r}") from None
 
     def value(self, fid: str) -> Decimal:
         return self.figure(fid)["value"]
+
+    def written(self, fid: str) -> str:
+        """Figure id → the figure as the report writes it: value, qualifier, unit (codes as written)."""
+        fig = self.figure(fid)
+        if fig["unit"] == "科目编码":
+            return fig["literal"]
+        return f"{fig['value']}{fig['qualifier'] or ''}{fig['unit'] or ''}"
 
     @cached_property
     def provenance(self) -> dict[tuple[str, int, str], str]:
@@ -145,11 +163,11 @@ def _encoding_problems(folder: Path, descriptor: dict) -> list[Problem]:
             data.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            problems.append(Problem(display(path), line, None,
+            problems.append(Problem("not-utf8", display(path), line, None,
                                     f"the file is not UTF-8 (byte 0x{data[exc.start]:02x} at position {exc.start}); "
                                     "save it as UTF-8 without BOM"))
         if data.startswith(b"\xef\xbb\xbf"):
-            problems.append(Problem(display(path), 1, None, "the file starts with a byte-order mark; save it as UTF-8 without BOM"))
+            problems.append(Problem("byte-order-mark", display(path), 1, None, "the file starts with a byte-order mark; save it as UTF-8 without BOM"))
     return problems
 
 
@@ -182,9 +200,9 @@ def _problems_of(report_obj, folder: Path, descriptor: dict) -> list[Problem]:
                 fld = ", ".join(keys.get(paths.get(task.place), [])) or None
             cell = getattr(err, "cell", None)
             shown = f' (cell "{_short(cell)}")' if cell not in (None, "") else ""
-            problems.append(Problem(file, row, fld, f"{err.title}: {err.note or err.description}{shown}"))
+            problems.append(Problem(err.type, file, row, fld, f"{err.title}: {err.note or err.description}{shown}"))
     for err in report_obj.errors:
-        problems.append(Problem(display(folder / "datapackage.json"), None, None, f"{err.title}: {err.note}"))
+        problems.append(Problem(err.type, display(folder / "datapackage.json"), None, None, f"{err.title}: {err.note}"))
     return problems
 
 
@@ -192,11 +210,11 @@ def check_folder(folder: Path) -> tuple[dict | None, list[Problem]]:
     """A package folder → (its descriptor, every problem stock frictionless validation finds in it)."""
     descriptor_path = folder / "datapackage.json"
     if not descriptor_path.exists():
-        return None, [Problem(display(folder), None, None, "no datapackage.json in this folder")]
+        return None, [Problem("no-descriptor", display(folder), None, None, "no datapackage.json in this folder")]
     try:
         package = Package(str(descriptor_path))
     except Exception as exc:  # frictionless raises FrictionlessException on a broken descriptor
-        return None, [Problem(display(descriptor_path), None, None, f"cannot read descriptor: {exc}")]
+        return None, [Problem("descriptor-unreadable", display(descriptor_path), None, None, f"cannot read descriptor: {exc}")]
     descriptor = package.to_descriptor()
     # Encoding first: a file in the wrong encoding makes every resource that refers to it fail too.
     return descriptor, _encoding_problems(folder, descriptor) or _problems_of(package.validate(), folder, descriptor)
@@ -250,7 +268,7 @@ def load_all(root: Path = PACKAGES) -> list[Report]:
     """
     folders = discover(root)
     if not folders:
-        raise PackageError([Problem(str(root), None, None, "no package folder with a datapackage.json")])
+        raise PackageError([Problem("no-packages", str(root), None, None, "no package folder with a datapackage.json")])
     if len(folders) > 1 and (os.cpu_count() or 1) > 1:
         with process_pool() as pool:
             checked = list(pool.map(check_folder, folders))

@@ -1,18 +1,95 @@
-"""Problems found in a package → one line each, naming file, row, field and what is wrong."""
+"""Problems found in a package → one line each, naming file, row, field and what is wrong, with a stable code.
+
+Every problem carries a code from CODES (ours) or the type of a frictionless error (theirs, e.g.
+`type-error`, `foreign-key`); tests and tools match on codes, people read the message.
+"""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+
+# Our problem codes → what they mean (the message says the particulars and what to do).
+CODES = {
+    # reading the package
+    "no-packages": "no package folder with a datapackage.json",
+    "no-descriptor": "the folder has no datapackage.json",
+    "descriptor-unreadable": "datapackage.json cannot be read",
+    "not-utf8": "a file is not UTF-8",
+    "byte-order-mark": "a file starts with a byte-order mark",
+    # the report block of the descriptor
+    "meta-missing": "the descriptor has no report block",
+    "meta-field": "a field of the report block is missing or of the wrong type",
+    "meta-unit-id": "report.unit_id is not a URL segment",
+    "meta-year": "report.year is not a plausible year",
+    "folder-name": "the folder name is not a URL segment",
+    "unknown-format": "report.format names no format file",
+    # figures register against the source text and formulas
+    "stated-has-formula": "a stated figure carries a formula",
+    "stated-unlocated": "a stated figure lacks line, offset, literal or sentence",
+    "line-past-end": "a line number is past the end of the source text",
+    "literal-mismatch": "the source does not have the literal at that line and offset",
+    "sentence-not-on-line": "the quoted sentence is not on that source line",
+    "number-outside-sentence": "the number is not inside its quoted sentence",
+    "literal-unreadable": "the literal holds no number",
+    "value-differs-from-source": "the value differs from what the source writes",
+    "unit-not-as-written": "the unit is not how the source writes it",
+    "derived-no-formula": "a derived figure lacks its formula",
+    "derived-located": "a derived figure points to a sentence",
+    "formula-invalid": "a formula cannot be parsed or computed",
+    "derived-value-mismatch": "a derived value differs from its formula",
+    "unknown-reference": "a [[reference]] in a text names no figure",
+    # table cells, provenance and views
+    "cell-empty-with-provenance": "an empty cell has a provenance entry",
+    "cell-without-provenance": "a value cell has no provenance entry",
+    "provenance-unknown-figure": "provenance points to a figure that is not in the register",
+    "cell-differs-from-figure": "a cell's value differs from its figure",
+    "provenance-no-cell": "a provenance entry names no numeric cell",
+    "view-differs-from-figure": "a row of a view differs from its figure",
+    # classification codes
+    "code-length-level": "a code's length does not match its level",
+    "code-parent-prefix": "a code does not start with its parent",
+    "code-missing-parent": "a 款 or 项 code has no parent",
+    "code-level-mismatch": "a table row's level differs from the code list",
+    "code-unexplained": "a code written by the report is neither listed nor quoted by a finding",
+    # findings and relations
+    "finding-line-past-end": "a finding names a line past the end of the source",
+    "finding-quote-not-found": "a finding's quote is not on the lines it names",
+    "relation-invalid": "a relation cannot be computed",
+    "relation-rounding": "a relation's rounding rule does not fit its right side",
+    "relation-fails-unrecorded": "a relation fails and no finding records it",
+    "stale-finding": "a relation holds but still names a finding",
+    # tables
+    "total-mismatch": "a total differs from the sum of its parts",
+    "table-row-missing": "a table lacks a row or column that a rule of its format names",
+    # what the site needs
+    "chart-needs-missing": "a chart of the format or package needs a figure or resource the package lacks",
+    "headline-needs-missing": "a headline figure named by the format or package is not in the register",
+}
+
+
+@functools.cache
+def _frictionless_types() -> frozenset[str]:
+    """The type codes of frictionless's errors (stable, documented by frictionless)."""
+    from frictionless import errors
+
+    return frozenset(getattr(cls, "type") for cls in vars(errors).values()
+                     if isinstance(cls, type) and isinstance(getattr(cls, "type", None), str))
 
 
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the input."""
 
+    code: str  # a key of CODES, or a frictionless error type
     file: str
     row: int | None  # line number in the file (the header is line 1), None for the whole file
     field: str | None
     message: str
+
+    def __post_init__(self):
+        if self.code not in CODES and self.code not in _frictionless_types():
+            raise ValueError(f"unknown problem code {self.code!r}: add it to CODES in {__name__}")
 
     def __str__(self) -> str:
         where = self.file
@@ -29,3 +106,14 @@ class PackageError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+class PackageLacks(LookupError):
+    """The package lacks something a page, chart or check asked for (a figure, a resource, a row).
+
+    Not a KeyError: a real bug that raises KeyError is never mistaken for missing data.
+    """
+
+    def __init__(self, file: str, what: str):
+        self.file, self.what = file, what
+        super().__init__(f"{file}: the package has no {what}")

@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.styles import Alignment, Font
 
 from juesuan.data.loader import Report, per_report
+from juesuan.site.pages import cn_number
 
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)  # inside XLSX/ZIP files: a build must not depend on the clock
 
@@ -169,7 +170,7 @@ def downloads(report: Report) -> list[Download]:
         if res.get("type") == "table":
             out.append(Download(f"{base}/{name}.xlsx", res["title"], "XLSX", _workbook(report, [(name, name[:31])])))
             out.append(Download(f"{base}/{name}.json", res["title"], "JSON", resource_json(report, name)))
-    out.append(Download(f"{base}/tables.xlsx", "十五张附表（一个工作簿，每表一页）", "XLSX", _workbook(report, tables)))
+    out.append(Download(f"{base}/tables.xlsx", f"{cn_number(len(tables))}张附表（一个工作簿，每表一页）", "XLSX", _workbook(report, tables)))
     out.append(Download(f"{base}/{report.slug}.zip", "完整数据包（含说明和报告原文）", "ZIP", package_zip(report)))
     sums = "".join(f"{d.sha256}  {d.path[len(report.slug) + 1:]}\n" for d in out)
     out.append(Download(f"{base}/SHA256SUMS", "全部文件的 SHA-256 校验值", "TXT", sums.encode()))
@@ -191,3 +192,19 @@ def generated(report: Report) -> list[Download]:
 def named(report: Report, filename: str) -> Download:
     """The download whose file name is `filename` (e.g. 'SHA256SUMS', 'tables.xlsx')."""
     return next(d for d in downloads(report) if d.path.rsplit("/", 1)[-1] == filename)
+
+
+class Files:
+    """A report's downloads, made once (before any page is rendered), as templates look them up."""
+
+    def __init__(self, report: Report):
+        self.all = downloads(report)
+        self._report = report
+
+    def named(self, filename: str) -> Download:
+        """The download whose file name is `filename` (e.g. 'SHA256SUMS', 'tables.xlsx')."""
+        return named(self._report, filename)
+
+    def for_resource(self, name: str) -> list[Download]:
+        """The CSV, XLSX and JSON of one resource."""
+        return for_resource(self._report, name)

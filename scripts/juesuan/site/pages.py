@@ -1,7 +1,8 @@
-"""A Report → the pages the site builds for it (source path, URL, title, template) and its navigation.
+"""A Report (and its format) → the pages the site builds for it, their URLs and the site's navigation.
 
-The same list drives the MkDocs hook (which generates the page files and the nav) and the macros
-(which render each page), so a report's pages are written once, as templates over "a report".
+Which pages a report gets is decided by what its package holds and by its format's parts (no
+section id is written here); how each kind of page is named and where it lives is the table in
+site/kinds.py. The same list drives the MkDocs hook (page files, nav) and the macros (rendering).
 """
 
 from __future__ import annotations
@@ -10,67 +11,111 @@ import html
 from dataclasses import dataclass
 
 from juesuan.data.loader import Report
+from juesuan.site.kinds import KINDS, SINGLE
 
 CN_NUMERALS = "一二三四五六七八九十"
 
 
 def cn_number(n: int) -> str:
-    """1 → 一, 11 → 十一, 15 → 十五 (table and section numbers)."""
+    """1 → 一, 11 → 十一, 15 → 十五, 20 → 二十 (table and section numbers)."""
     if n <= 10:
         return CN_NUMERALS[n - 1]
-    return "十" + CN_NUMERALS[n - 11]
+    tens, ones = divmod(n, 10)
+    return (CN_NUMERALS[tens - 1] if tens > 1 else "") + "十" + (CN_NUMERALS[ones - 1] if ones else "")
 
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One generated page of a report."""
+    """One generated page of a report (or of a unit, for the comparison page)."""
 
-    report: str  # report slug (package folder name)
-    kind: str  # template name under templates/pages/
-    key: str  # what the template shows: a section id, table resource name, form, …
+    report: str  # report slug (package folder name), or unit id for a unit's page
+    kind: str  # a key of site.kinds.KINDS
+    key: str  # what the page shows: a section id, table resource name, form, …
     src: str  # source path relative to docs/
     title: str
     description: str
+    nav: str  # its label in the nav
 
     @property
     def url(self) -> str:
         """Site-relative URL (directory URLs)."""
-        stem = self.src[: -len(".md")]
-        return (stem[: -len("index")] if stem.endswith("index") else stem + "/")
+        return url_of(self.src)
+
+    @property
+    def template(self) -> str:
+        return KINDS[self.kind].template
 
 
-def report_title(report: Report) -> str:
-    meta = report.meta
-    return f"{meta['unit']}{meta['year']}年度{meta['kind']}"
+def url_of(src: str) -> str:
+    """A page's source path under docs/ → its site-relative directory URL ('a/index.md' → 'a/', 'a/b.md' → 'a/b/')."""
+    stem = src[: -len(".md")]
+    return stem[: -len("index")] if stem.endswith("index") else stem + "/"
+
+
+def spec(kind: str, slug: str, who: str, key: str = "", **fields) -> PageSpec:
+    """A kind, whose page and the values its patterns use → the page's spec."""
+    k = KINDS[kind]
+    values = dict(fields, slug=slug, who=who)
+    title = k.title.format(**values)
+    return PageSpec(slug, kind, key, k.src.format(**values), title, k.description.format(**values),
+                    k.nav.format(**values) if k.nav else title)
+
+
+class Urls:
+    """The URLs of one report's pages: by kind (one-page kinds) or by kind and key; plus package and download paths."""
+
+    def __init__(self, report: Report, specs: list[PageSpec]):
+        self.slug = report.slug
+        self._by = {(s.kind, s.key if s.kind not in SINGLE else ""): s.url for s in specs}
+
+    def of(self, kind: str, key: str = "") -> str:
+        """Page kind (and key for kinds with many pages) → site-relative URL."""
+        return self._by[(kind, key)]
+
+    def package_file(self, path: str) -> str:
+        """A file of the package, as published byte for byte under <slug>/package/."""
+        return f"{self.slug}/package/{path}"
+
+    def download(self, name: str) -> str:
+        """A generated download (XLSX, JSON, zip, checksums) under <slug>/downloads/."""
+        return f"{self.slug}/downloads/{name}"
+
+    def chart(self, folder: str, chart_id: str, suffix: str) -> str:
+        """A chart file: <folder>/charts/<id>.<suffix> (folder: a report's slug or a unit id)."""
+        return f"{folder}/charts/{chart_id}.{suffix}"
+
+
+def parts(report: Report) -> dict[str, dict]:
+    """The format's parts (overview, explanation, glossary, forms, tables) that this package holds."""
+    found = {}
+    for role, part in (report.format.get("parts") or {}).items():
+        if "section" not in part or part["section"] in report.sections:
+            found[role] = part
+    return found
 
 
 def pages(report: Report) -> list[PageSpec]:
-    """Every page of one report, in reading order."""
-    slug, meta = report.slug, report.meta
-    who = f"{meta['unit']}{meta['year']}年度{meta['kind']}"
-    out = [PageSpec(slug, "report_home", "", f"{slug}/index.md", who,
-                    f"{who}：收入、支出、“三公”经费、项目绩效和十五张附表，数字均可追溯到报告原文。")]
-    parts = {s["id"]: s for s in report.sections.values() if s["level"] == 1}
-    p1 = parts["p1"]
-    out.append(PageSpec(slug, "part", "p1", f"{slug}/overview.md", p1["title"], f"{who} {p1['number']} {p1['title']}：职能简介、重点工作完成情况、机构设置。"))
-    for i, sec in enumerate(report.children("p2"), 1):
-        out.append(PageSpec(slug, "section", sec["id"], f"{slug}/explanation/{i:02d}.md",
-                            f"{sec['number']}{sec['title']}", f"{who} 决算情况说明 {sec['number']}{sec['title']}"))
-    out.append(PageSpec(slug, "glossary", "p3", f"{slug}/glossary.md", "名词解释与科目编码",
-                        f"{who} 名词解释，以及报告使用的支出功能分类和经济分类科目。"))
-    for i, proj in enumerate(report.rows["performance_projects"], 1):
-        out.append(PageSpec(slug, "performance", proj["form"], f"{slug}/performance/{i}.md",
-                            f"{proj['form']} {proj['project']}", f"{who} 项目绩效目标自评表：{proj['project']}。"))
+    """Every page of one report, in reading order; a part the package lacks has no page."""
+    slug, who = report.slug, report.title
+    part_of = parts(report)
+    n_tables = len(report.table_resources)
+    out = [spec("report_home", slug, who, tables_cn=cn_number(n_tables) if n_tables else "")]
+    if "overview" in part_of:
+        p = report.sections[part_of["overview"]["section"]]
+        out.append(spec("part", slug, who, p["id"], number=p["number"], title=p["title"], summary=part_of["overview"].get("summary", "")))
+    if "explanation" in part_of:
+        for i, sec in enumerate(report.children(part_of["explanation"]["section"]), 1):
+            out.append(spec("section", slug, who, sec["id"], i=i, number=sec["number"], title=sec["title"]))
+    if "glossary" in part_of:
+        out.append(spec("glossary", slug, who, part_of["glossary"]["section"]))
+    for i, proj in enumerate(report.rows.get("performance_projects", []), 1):
+        out.append(spec("performance", slug, who, proj["form"], i=i, form=proj["form"], project=proj["project"]))
+    unit = report.meta.get("amount_unit") or report.format.get("amount_unit", "万元")
     for res in report.table_resources:
         n = res["table_number"]
-        out.append(PageSpec(slug, "table", res["name"], f"{slug}/tables/{n:02d}.md",
-                            f"附表{cn_number(n)} {res['table_title']}", f"{who} 附表{cn_number(n)}：{res['table_title']}（单位：万元）。"))
-    out.append(PageSpec(slug, "figures", "", f"{slug}/figures.md", "数字登记表",
-                        f"{who} 报告中的每一个数字，及其原文句子或推算公式。"))
-    out.append(PageSpec(slug, "checks", "", f"{slug}/checks.md", "数据核验",
-                        f"{who} 的一致性核验：每条核验的公式、数值和结果，以及报告自相矛盾之处。"))
-    out.append(PageSpec(slug, "data", "", f"{slug}/data.md", "数据下载",
-                        f"{who} 的开放数据：CSV、数据包描述文件和报告全文。"))
+        out.append(spec("table", slug, who, res["name"], n=n, n_cn=cn_number(n), table_title=res["table_title"], unit=unit))
+    for kind in ("figures", "checks", "data"):
+        out.append(spec(kind, slug, who))
     return out
 
 
@@ -86,10 +131,8 @@ def compare_page(unit_id: str, unit_reports: list[Report]) -> PageSpec | None:
     """A unit with two or more years → its year-on-year comparison page."""
     if len(unit_reports) < 2:
         return None
-    unit = unit_reports[0].meta["unit"]
     years = sorted(r.meta["year"] for r in unit_reports)
-    return PageSpec(unit_id, "compare", unit_id, f"{unit_id}/compare.md", "历年对比",
-                    f"{unit} {years[0]}–{years[-1]} 年度决算主要数字的逐年对比。")
+    return spec("compare", unit_id, unit_reports[0].meta["unit"], unit_id, first=years[0], last=years[-1])
 
 
 def site_nav(reports: list[Report]) -> list:
@@ -99,7 +142,7 @@ def site_nav(reports: list[Report]) -> list:
         items: list = []
         cmp = compare_page(unit_id, unit_reports)
         if cmp:
-            items.append({html.escape(cmp.title): cmp.src})
+            items.append(_item(cmp))
         for r in unit_reports:
             items.extend(nav(r))
         entries.append({html.escape(unit_reports[0].meta["unit"]): items})
@@ -107,24 +150,26 @@ def site_nav(reports: list[Report]) -> list:
     return entries
 
 
+def _item(s: PageSpec, label: str | None = None) -> dict:
+    return {html.escape(label or s.nav): s.src}  # Material prints nav titles unescaped
+
+
 def nav(report: Report) -> list:
-    """One report's pages → its MkDocs nav entry."""
+    """One report's pages → its MkDocs nav entry: the format's parts in order, then the register, checks and data."""
     specs = pages(report)
     by_kind: dict[str, list[PageSpec]] = {}
     for s in specs:
         by_kind.setdefault(s.kind, []).append(s)
-
-    def item(s: PageSpec, label: str | None = None) -> dict:
-        return {html.escape(label or s.title): s.src}  # Material prints nav titles unescaped
-
-    return [{html.escape(f"{report.meta['year']}年度{report.meta['kind']}"): [
-        item(by_kind["report_home"][0], "概览"),
-        item(by_kind["part"][0], "第一部分 单位概况"),
-        {"第二部分 决算情况说明": [item(s) for s in by_kind["section"]]},
-        item(by_kind["glossary"][0], "第三部分 名词解释"),
-        {"第四部分 绩效自评表": [item(s, s.key) for s in by_kind["performance"]]},
-        {"第五部分 附表": [item(s) for s in by_kind["table"]]},
-        item(by_kind["figures"][0]),
-        item(by_kind["checks"][0]),
-        item(by_kind["data"][0]),
-    ]}]
+    part_of = parts(report)
+    grouped = {"overview": "part", "explanation": "section", "glossary": "glossary", "forms": "performance", "tables": "table"}
+    items = [_item(by_kind["report_home"][0])]
+    for role, part in part_of.items():
+        found = by_kind.get(grouped.get(role, ""), [])
+        if not found:
+            continue
+        if role in ("overview", "glossary"):  # one page: the part's own label
+            items.append(_item(found[0], part["nav"]))
+        else:
+            items.append({html.escape(part["nav"]): [_item(s) for s in found]})
+    items += [_item(by_kind[k][0]) for k in ("figures", "checks", "data")]
+    return [{html.escape(f"{report.meta['year']}年度{report.meta['kind']}"): items}]

@@ -52,11 +52,8 @@ def code_anchor(code: str) -> str:
 
 
 def figure_text(report: Report, fid: str) -> str:
-    """Figure id → the figure as the report writes it: value, qualifier, unit (codes as written)."""
-    fig = report.figure(fid)
-    if fig["unit"] == "科目编码":
-        return fig["literal"]
-    return f"{fig['value']}{fig['qualifier'] or ''}{fig['unit'] or ''}"
+    """Figure id → the figure as the report writes it (see Report.written)."""
+    return report.written(fid)
 
 
 def amount(value: Decimal | None, unit: str = "万元") -> Markup:
@@ -71,10 +68,10 @@ def amount(value: Decimal | None, unit: str = "万元") -> Markup:
 class Prose:
     """Renders text fields with [[figure]] references into escaped HTML with links and tooltips."""
 
-    def __init__(self, report: Report, page_url: str, urls: dict[str, str]):
+    def __init__(self, report: Report, page_url: str, urls):
         self.report = report
         self.page_url = page_url
-        self.urls = urls  # kind → site-relative URL of that page of this report
+        self.urls = urls  # the report's Urls (site/pages.py)
         codes = {c["code"]: c for c in report.rows["codes"]}
         self.codes = codes
         terms = sorted(report.rows["glossary"], key=lambda g: -len(g["term"]))
@@ -83,7 +80,7 @@ class Prose:
         self.term_pattern = re.compile("|".join(re.escape(t) for t, _ in self.terms))
 
     def link(self, kind: str, anchor: str = "") -> str:
-        return relative(self.page_url, self.urls[kind] + (f"#{anchor}" if anchor else ""))
+        return relative(self.page_url, self.urls.of(kind) + (f"#{anchor}" if anchor else ""))
 
     def figure(self, fid: str) -> Markup:
         """Figure id → a link to its register entry, its sentence as tooltip."""

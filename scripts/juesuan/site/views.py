@@ -177,3 +177,39 @@ def findings_for(report: Report, results: list[Check], section_id: str) -> list[
     """Findings whose failing relations belong to a section (shown as a notice on that section)."""
     ids = [c.finding for c in results if c.group == section_id and c.finding and not c.passed]
     return [f for f in report.rows["findings"] if f["id"] in ids]
+
+
+# ---- the report's format, as pages name its parts ---------------------------------------------
+def part_label(report: Report, role: str, which: str = "contents") -> str:
+    """A part of the report's format (explanation, forms, tables …) → its label (contents list, kicker or nav)."""
+    part = report.format["parts"][role]
+    return part.get(which) or part["nav"]
+
+
+def part_nav(report: Report, role: str) -> str:
+    """A part of the format → its nav label ("第五部分 附表")."""
+    return report.format["parts"][role]["nav"]
+
+
+def forms_kicker(report: Report) -> str:
+    """The line above a performance form's title ("第四部分 附件")."""
+    return part_label(report, "forms", "kicker")
+
+
+def form_section(report: Report, form: str) -> str:
+    """A performance form ("附件1") → the id of its section in the narrative (where its notices and charts go)."""
+    parent = report.format["parts"].get("forms", {}).get("section")
+    for sec in report.children(parent) if parent else []:
+        if sec["number"] == form:
+            return sec["id"]
+    return ""
+
+
+def amount_unit(report: Report) -> str:
+    """The unit of the report's amounts (万元 or 元), from the descriptor or its format."""
+    return report.meta.get("amount_unit") or report.format.get("amount_unit", "万元")
+
+
+def headline_figures(report: Report) -> list[str]:
+    """The figures of the report's headline cards: the format's, then the package's own (descriptor site.headline)."""
+    return [f for f in list(report.format.get("headline") or []) + list(report.site.get("headline") or []) if f in report.figures]

@@ -25,9 +25,9 @@ def validate(folders: list[Path]) -> list[Problem]:
             continue
         results, found = checks.run(report)
         problems.extend(found)
-        passed = sum(c.status == "通过" for c in results)
-        findings = sum(c.status == "不一致" for c in results)
-        unchecked = sum(c.status == "无法核对" for c in results)
+        passed = sum(c.passed for c in results)
+        findings = sum(c.failed for c in results)
+        unchecked = sum(c.uncheckable for c in results)
         print(f"{folder.name}: {len(results)} checks — {passed} pass, {findings} recorded findings, "
               f"{unchecked} not checkable (undisclosed); {len(found)} problems", file=sys.stderr)
     return problems

@@ -1,0 +1,44 @@
+"""A Report → one Check per relation of relations.csv, and problems for unrecorded contradictions and stale findings."""
+
+from __future__ import annotations
+
+from juesuan.checks.model import Check, Status
+from juesuan.checks.model import file_of as _file
+from juesuan.data.formula import FormulaError, evaluate, names, round_as
+from juesuan.data.loader import Report
+from juesuan.data.problems import PackageLacks, Problem
+
+
+def check_relations(report: Report) -> tuple[list[Check], list[Problem]]:
+    """relations.csv → one Check each; unrecorded contradictions and stale findings are problems."""
+    checks, problems = [], []
+    file = _file(report, "relations")
+    for i, rel in enumerate(report.rows["relations"]):
+        try:
+            left = evaluate(rel["left"], report.value)
+            right = evaluate(rel["right"], report.value)
+        except (FormulaError, PackageLacks) as exc:
+            problems.append(Problem("relation-invalid", file, report.line("relations", i), "left", f"relation {rel['id']}: {str(exc).strip(chr(34))}"))
+            continue
+        if rel["rounding"] == "published":
+            if names(rel["right"]) != [rel["right"].strip()]:
+                problems.append(Problem("relation-rounding", file, report.line("relations", i), "rounding", f"relation {rel['id']}: 'published' rounding needs a single figure on the right"))
+                continue
+            computed = round_as(left, right)
+        else:
+            computed = left
+        ok = computed == right
+        values = {fid: report.value(fid) for fid in names(rel["left"]) + names(rel["right"])}
+        checks.append(Check(rel["id"], rel["section"], rel["title"], f"{rel['left']} = {rel['right']}",
+                            left if rel["rounding"] == "exact" else computed, right,
+                            Status.PASS if ok else Status.FAIL, rel["finding"], values))
+        if not ok and not rel["finding"]:
+            problems.append(Problem("relation-fails-unrecorded", file, report.line("relations", i), "left",
+                                    f"relation {rel['id']} fails: {rel['left']} gives {computed}, {rel['right']} is {right}; "
+                                    "fix the data, or record the contradiction in findings.csv and name it in 'finding'"))
+        if ok and rel["finding"]:
+            problems.append(Problem("stale-finding", file, report.line("relations", i), "finding",
+                                    f"relation {rel['id']} holds, but it names finding {rel['finding']}; remove the stale finding"))
+    return checks, problems
+
+
