@@ -5,7 +5,10 @@ SHELL   := /bin/bash
 PYTHON  ?= python3
 VENV    := .venv
 PY      := $(VENV)/bin/python
-STAMP   := $(VENV)/.installed-$(shell sha256sum requirements.txt | cut -c1-12)
+# Python packages: three hashed sets compiled from requirements/*.in (make requirements); the stamp
+# is keyed on all three, so a change to any of them re-installs.
+REQS    := requirements/runtime.txt requirements/test.txt requirements/dev.txt
+STAMP   := $(VENV)/.installed-$(shell cat $(REQS) | sha256sum | cut -c1-12)
 NPMSTAMP := node_modules/.installed-$(shell sha256sum package-lock.json | cut -c1-12)
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST    ?= 127.0.0.1
@@ -16,7 +19,7 @@ export PYTHONPATH := $(CURDIR)/scripts
 # Reproducible builds: dates in the sitemap and gzip headers come from the last commit, not the clock.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: setup system python npm validate build serve dev test bench clean
+.PHONY: setup system python requirements npm validate build serve dev test bench clean
 
 setup: system python npm
 
@@ -31,12 +34,29 @@ system:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
+# A fresh venv holding exactly the pinned sets: every file is checked against its hash, and --no-deps
+# installs nothing that is not listed (the sets are complete); pip check then proves they agree.
+# The stamp's name is the sets' content hash, so it needs no prerequisites: a rewrite of the files
+# with the same content (make requirements, a checkout) does not re-install.
 python: $(STAMP)
-$(STAMP): requirements.txt
+$(STAMP):
+	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements.txt
-	rm -f $(VENV)/.installed-*
+	$(VENV)/bin/pip install -q --disable-pip-version-check --require-hashes --no-deps $(addprefix -r ,$(REQS))
+	$(VENV)/bin/pip check
 	touch $@
+
+# Recompile requirements/*.txt after editing a requirements/*.in, with the pinned pip-tools from dev.txt.
+# runtime first: test.in and dev.in are constrained by the sets before them. Only PyPI is asked (this
+# machine's pip config, with its local indexes and find-links, is set aside), so the hashes are PyPI's.
+requirements: python
+	for set in runtime test dev; do \
+	  env -u PIP_FIND_LINKS -u PIP_EXTRA_INDEX_URL -u PIP_INDEX_URL -u PIP_CONSTRAINT -u PYTHONPATH \
+	    PIP_CONFIG_FILE=/dev/null CUSTOM_COMPILE_COMMAND="make requirements" \
+	    $(VENV)/bin/pip-compile --quiet --generate-hashes \
+	    --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links \
+	    --output-file=requirements/$$set.txt requirements/$$set.in || exit 1; \
+	done
 
 # The chart runtime (vega, vega-embed) from the npm registry, pinned by package-lock.json.
 npm: $(NPMSTAMP)

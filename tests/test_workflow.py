@@ -1,7 +1,7 @@
 """The GitHub Pages workflow (.github/workflows/pages.yml): linted offline with zizmor, validated
 against the GitHub workflow JSON schema with check-jsonschema, and checked structurally.
 
-Both linters are pinned in requirements.txt and run from the project's venv, with no network:
+Both linters are pinned in requirements/test.txt and run from the project's venv, with no network:
 zizmor with ``--offline`` (no online audits), check-jsonschema with its vendored schema. Each lint
 also gets a planted fault, so a linter that silently passes everything is noticed.
 """

@@ -23,7 +23,8 @@ from juesuan.data.source_text import sentence_at
 
 TEMPLATE = discover(PACKAGES)[0]
 UNSCALED_UNITS = {"%", "科目编码", "元/人.年", "元/人.月", "分", "个月"}
-UNSCALED_IDS = {"assets.general_threshold", "assets.special_threshold"}  # thresholds of the equipment rows
+# Thresholds ("单价50万元以上…") are rules, not amounts: a figure whose label says so is not scaled.
+THRESHOLD_LABEL = "（以上）"
 
 
 def _read(path: Path) -> tuple[list[str], list[dict]]:
@@ -59,7 +60,7 @@ def make(out: Path, unit_no: int, year: int, k: int) -> Path:
     new_literal: dict[str, str] = {}
     by_line: dict[int, list[dict]] = {}
     for fig in figs:
-        if fig["status"] == "stated" and fig["unit"] not in UNSCALED_UNITS and fig["id"] not in UNSCALED_IDS:
+        if fig["status"] == "stated" and fig["unit"] not in UNSCALED_UNITS and not fig["label"].endswith(THRESHOLD_LABEL):
             number = re.match(r"\d+(?:\.\d+)?", fig["literal"]).group()
             new_value = _scaled(number, k)
             new_literal[fig["id"]] = new_value + fig["literal"][len(number):]
