@@ -19,7 +19,7 @@ export PYTHONPATH := $(CURDIR)/scripts
 # Reproducible builds: dates in the sitemap and gzip headers come from the last commit, not the clock.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: setup system python requirements npm validate build serve dev test bench clean
+.PHONY: setup system python requirements npm validate build serve dev test test-fast bench clean
 
 setup: system python npm
 
@@ -80,6 +80,10 @@ dev: setup validate npm
 
 test: setup build
 	$(PY) -m pytest -q
+
+# The fast set: data, checks, charts and downloads as data; no site build, no browser, no make (under 30 s).
+test-fast: python
+	$(PY) -m pytest -q -m "not slow"
 
 # Performance table (build time and memory for 1/10/100 reports, page weight, search index, Lighthouse).
 bench: setup

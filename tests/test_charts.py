@@ -16,11 +16,13 @@ import functools
 import gzip
 import io
 import json
+import math
 import os
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,18 +31,33 @@ import jsonschema
 import pytest
 import vl_convert as vlc
 
+from helpers.data import all_reports
 from juesuan.site import pages as site_pages
 from juesuan.charts import charts, compare
-from juesuan.data.loader import REF, reports
+from juesuan.data.loader import REF
 
-pytest_plugins = ["site_server"]
 
-REPORTS = reports()
-UNITS = site_pages.units(REPORTS)  # unit id → its reports, newest first
-# (report, chart): each report's charts, then each unit's year-on-year charts (with its newest report).
-CHARTS = [(r, c) for r in REPORTS for c in charts(r)] + [
-    (unit[0], c) for uid, unit in UNITS.items() if site_pages.compare_page(uid, unit) for c in compare(unit)]
-CHART_IDS = [f"{c.folder}/{c.id}" for _, c in CHARTS]
+# ---- the charts, made when a test (or the parametrization) first asks: nothing at import -------------
+@functools.cache
+def units() -> dict:
+    """unit id → its reports, newest first."""
+    return site_pages.units(all_reports())
+
+
+@functools.cache
+def chart_pairs() -> list[tuple]:
+    """(report, chart): each report's charts, then each unit's year-on-year charts (with its newest report)."""
+    return [(r, c) for r in all_reports() for c in charts(r)] + [
+        (unit[0], c) for uid, unit in units().items() if site_pages.compare_page(uid, unit) for c in compare(unit)]
+
+
+def chart_ids() -> list[str]:
+    return [f"{c.folder}/{c.id}" for _, c in chart_pairs()]
+
+
+def chart_params() -> list:
+    return [pytest.param(r, c, id=f"{c.folder}/{c.id}") for r, c in chart_pairs()]
+
 
 SLUG = "miyi-cxjmyl-2021"  # the report whose values are pinned below as literals
 VL_SCHEMA = Path(alt.__file__).parent / "vegalite" / "v6" / "schema" / "vega-lite-schema.json"
@@ -65,9 +82,17 @@ PINNED_PAGES = {
 }
 
 
-def pct(part: Decimal, whole: Decimal) -> Decimal:
-    """Share in percent at two decimals, half up (this test's own implementation)."""
-    return (part / whole * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+def share(part: Decimal, whole: Decimal) -> Decimal:
+    """part as a percentage of whole, two decimals, halves rounded up: the oracle of these tests.
+
+    Worked out differently from the chart code (which divides Decimals and quantizes), so that a
+    slip there cannot be copied here: the exact fraction of hundredths of a percent, rounded half
+    up in integer arithmetic, then written out with two decimals. Checked against shares worked
+    out by hand in test_share_oracle_gives_the_shares_worked_out_by_hand."""
+    hundredths = Fraction(part) * 10000 / Fraction(whole)  # exact, no decimal context involved
+    n = math.floor(abs(hundredths) + Fraction(1, 2))  # half up (away from zero)
+    sign = "-" if hundredths < 0 and n else ""
+    return Decimal(f"{sign}{n // 100}.{n % 100:02d}")
 
 
 def dec(x) -> Decimal:
@@ -81,7 +106,7 @@ def by_id(report, chart_id):
 
 def pinned_report():
     """The 2021 report, whose values are pinned; it is always there unless DATAPACKAGE_DIR points elsewhere."""
-    found = [r for r in REPORTS if r.slug == SLUG]
+    found = [r for r in all_reports() if r.slug == SLUG]
     if not found and os.environ.get("DATAPACKAGE_DIR"):
         pytest.skip(f"DATAPACKAGE_DIR has no {SLUG}")
     assert len(found) == 1
@@ -128,17 +153,34 @@ def expected_labels(chart) -> list[str]:
 # ---- 0. the set of charts ---------------------------------------------------------------------------
 def test_the_2021_report_has_the_known_charts():
     assert [c.id for c in charts(pinned_report())] == PINNED_IDS
-    assert len(CHART_IDS) == len(set(CHART_IDS))
-    for r in REPORTS:
+    assert len(chart_ids()) == len(set(chart_ids()))
+    for r in all_reports():
         for c in charts(r):
             assert c.place in r.sections, (c.id, c.place)
             assert c.folder == r.slug, c.id
-    for uid, unit in UNITS.items():
+    for uid, unit in units().items():
         expected = ["compare-totals"] if len(unit) >= 2 else []
         if expected:
             assert [c.id for c in compare(unit)] == expected
             assert all(c.folder == uid for c in compare(unit))
         assert bool(site_pages.compare_page(uid, unit)) == bool(expected)
+
+
+def test_share_oracle_gives_the_shares_worked_out_by_hand():
+    """The oracle `share`, against shares worked out by hand from the 2021 report: its basic
+    expenditure (基本支出142.44万元, 人员经费138.23万元, 公用经费4.21万元: report lines 46-48), two
+    indicators of 附件1 (会议 1 of 2 次: lines 159-160; 印刷费、会议费 1.6 of 2 万元: lines 215-216),
+    and the rounding edges."""
+    assert str(share(Decimal("138.23"), Decimal("142.44"))) == "97.04"  # 0.970444…
+    assert str(share(Decimal("4.21"), Decimal("142.44"))) == "2.96"  # 0.029556…
+    assert str(share(Decimal("1"), Decimal("2"))) == "50.00"
+    assert str(share(Decimal("1.6"), Decimal("2"))) == "80.00"
+    assert str(share(Decimal("95"), Decimal("95"))) == "100.00"
+    assert str(share(Decimal("0"), Decimal("260.70"))) == "0.00"
+    assert str(share(Decimal("1"), Decimal("800"))) == "0.13"  # 0.125: half up, not half even (0.12)
+    assert str(share(Decimal("1"), Decimal("3"))) == "33.33"
+    assert str(share(Decimal("2"), Decimal("3"))) == "66.67"
+    assert str(share(Decimal("14.38"), Decimal("260.70"))) == "5.52"  # 0.055159…: F01, the report prints 5.51
 
 
 # ---- 1. schema ----------------------------------------------------------------------------------------
@@ -154,7 +196,7 @@ def _schema_errors(spec):
     return [f"{'/'.join(map(str, e.absolute_path))}: {e.message[:200]}" for e in vl_validator().iter_errors(spec)]
 
 
-@pytest.mark.parametrize("report,chart", CHARTS, ids=CHART_IDS)
+@pytest.mark.params_from("report,chart", chart_params)
 def test_spec_validates_against_the_vega_lite_schema(report, chart):
     assert chart.spec["$schema"] == alt.SCHEMA_URL == f"https://vega.github.io/schema/vega-lite/{alt.SCHEMA_VERSION}.json"
     assert alt.SCHEMA_VERSION.startswith("v6.")
@@ -163,7 +205,7 @@ def test_spec_validates_against_the_vega_lite_schema(report, chart):
 
 def test_the_schema_check_rejects_a_broken_spec():
     """Control: the validator used above does catch an invalid spec."""
-    spec = copy.deepcopy(CHARTS[0][1].spec)
+    spec = copy.deepcopy(chart_pairs()[0][1].spec)
     spec["layer"][0]["mark"]["type"] = "barr"
     spec["width"] = "wide"
     assert _schema_errors(spec) != []
@@ -192,7 +234,8 @@ def _published(site_dir: Path, report, chart, suffix: str) -> bytes:
     return (site_dir / chart.folder / "charts" / f"{chart.id}.{suffix}").read_bytes()
 
 
-@pytest.mark.parametrize("report,chart", CHARTS, ids=CHART_IDS)
+@pytest.mark.slow
+@pytest.mark.params_from("report,chart", chart_params)
 def test_compiled_vega_is_v6_with_the_zh_cn_locale_and_the_rows(built_site_dir, report, chart):
     vg = json.loads(_published(built_site_dir, report, chart, "vg.json"))
     assert vg["$schema"] == VEGA_SCHEMA
@@ -276,8 +319,8 @@ def expected_rows(report, chart_id: str) -> list[dict]:
     if chart_id == "basic-split":
         pers, pub, total = v("basic.personnel"), v("basic.public"), v("basic.total")
         assert pers + pub == total
-        return [{"项目": "人员经费", "金额": float(pers), "占比": f"{pct(pers, total)}%"},
-                {"项目": "公用经费", "金额": float(pub), "占比": f"{pct(pub, total)}%"}]
+        return [{"项目": "人员经费", "金额": float(pers), "占比": f"{share(pers, total)}%"},
+                {"项目": "公用经费", "金额": float(pub), "占比": f"{share(pub, total)}%"}]
     if chart_id == "projects":
         rows = []
         for p in report.rows["performance_projects"]:
@@ -294,7 +337,7 @@ def expected_rows(report, chart_id: str) -> list[dict]:
         assert sum(r["score"] for r in parts) == total["score"]
         return [{"项目": r["item"], "得分": float(r["score"])} for r in parts]
     if chart_id == "compare-totals":
-        unit = sorted(UNITS[report.meta["unit_id"]], key=lambda r: r.meta["year"])
+        unit = sorted(units()[report.meta["unit_id"]], key=lambda r: r.meta["year"])
         return [{"年度": f"{r.meta['year']}年", "项目": r.figure(fid)["label"], "金额": float(r.value(fid))}
                 for r in unit for fid in ("income.total", "expend.basic", "expend.project")]
     if chart_id.startswith("indicators-p4-a"):
@@ -302,12 +345,12 @@ def expected_rows(report, chart_id: str) -> list[dict]:
         rows = []
         for label, e, a in _quantified(report, f"附件{n}"):
             unit_e, unit_a = report.figure(e)["unit"] or "", report.figure(a)["unit"] or ""
-            rows.append({"指标": label, "预期": f"{v(e)}{unit_e}", "实际": f"{v(a)}{unit_a}", "完成比例": float(pct(v(a), v(e)))})
+            rows.append({"指标": label, "预期": f"{v(e)}{unit_e}", "实际": f"{v(a)}{unit_a}", "完成比例": float(share(v(a), v(e)))})
         return rows
     raise AssertionError(f"no expectation written for chart {chart_id!r}")
 
 
-@pytest.mark.parametrize("report,chart", CHARTS, ids=CHART_IDS)
+@pytest.mark.params_from("report,chart", chart_params)
 def test_rows_equal_the_package(report, chart):
     expected = expected_rows(report, chart.id)
     if chart.id.startswith("indicators-"):
@@ -328,7 +371,7 @@ def test_rows_equal_the_package(report, chart):
     assert [list(r) for r in chart.rows] == [[c[0] for c in chart.columns]] * len(chart.rows)
 
 
-@pytest.mark.parametrize("report,chart", CHARTS, ids=CHART_IDS)
+@pytest.mark.params_from("report,chart", chart_params)
 def test_spec_data_equals_the_rows(report, chart):
     tables = spec_values(chart.spec)
     assert tables == [chart.rows]
@@ -426,7 +469,7 @@ def allowed_numbers(report, chart) -> set[str]:
     if cid == "basic-split":
         total = v("basic.total")
         return _figs(report, "basic.total", "basic.personnel", "basic.public") | {
-            str(pct(v("basic.personnel"), total)), str(pct(v("basic.public"), total))}
+            str(share(v("basic.personnel"), total)), str(share(v("basic.public"), total))}
     if cid == "projects":
         projects = report.rows["performance_projects"]
         return ({str(p["budget"]) for p in projects} | {str(p["executed"]) for p in projects}
@@ -434,7 +477,7 @@ def allowed_numbers(report, chart) -> set[str]:
     if cid == "scores":
         return {str(r["score"]) for r in report.rows["self_assessment"]}
     if cid == "compare-totals":
-        unit = sorted(UNITS[report.meta["unit_id"]], key=lambda r: r.meta["year"])
+        unit = sorted(units()[report.meta["unit_id"]], key=lambda r: r.meta["year"])
         change = abs(unit[-1].value("income.total") - unit[0].value("income.total"))  # first → last year
         return ({str(r.meta["year"]) for r in unit} | {str(change)}
                 | {str(r.value(f)) for r in unit for f in ("income.total", "expend.basic", "expend.project")})
@@ -447,7 +490,7 @@ def allowed_numbers(report, chart) -> set[str]:
     raise AssertionError(f"no expectation written for chart {cid!r}")
 
 
-@pytest.mark.parametrize("report,chart", CHARTS, ids=CHART_IDS)
+@pytest.mark.params_from("report,chart", chart_params)
 def test_title_and_summary_state_only_package_numbers(report, chart):
     allowed = allowed_numbers(report, chart)
     stray = [(where, n) for where, text in (("title", chart.title), ("summary", chart.summary))
@@ -485,7 +528,7 @@ def test_pinned_numbers_of_titles_and_summaries(chart_id):
 
 def test_titles_name_what_the_data_shows():
     """The claims of the titles (largest group, projects under budget, indicators reached) hold for the rows."""
-    for report in REPORTS:
+    for report in all_reports():
         for chart in charts(report):
             key, _ = text_format(chart)
             first = chart.columns[0][0]
@@ -508,7 +551,8 @@ def test_titles_name_what_the_data_shows():
 
 
 # ---- 4. published CSV and SVG -------------------------------------------------------------------------
-@pytest.mark.parametrize("report,chart", CHARTS, ids=CHART_IDS)
+@pytest.mark.slow
+@pytest.mark.params_from("report,chart", chart_params)
 def test_published_csv_equals_the_rows(built_site_dir, report, chart):
     text = _published(built_site_dir, report, chart, "csv").decode("utf-8")
     table = list(csv.reader(io.StringIO(text)))
@@ -540,7 +584,8 @@ def _svg_texts(svg: bytes) -> tuple[ET.Element, list[str], list[str]]:
     return root, texts, labels
 
 
-@pytest.mark.parametrize("report,chart", CHARTS, ids=CHART_IDS)
+@pytest.mark.slow
+@pytest.mark.params_from("report,chart", chart_params)
 def test_published_svg_is_xml_with_the_title_and_the_values(built_site_dir, report, chart):
     root, texts, labels = _svg_texts(_published(built_site_dir, report, chart, "svg"))
     assert root.tag == f"{SVG_NS}svg"
@@ -565,11 +610,12 @@ def chart_pages(site_dir: Path) -> dict[str, list[str]]:
     return out
 
 
+@pytest.mark.slow
 def test_each_chart_is_on_exactly_one_built_page(built_site_dir):
     pages = chart_pages(built_site_dir)
     on_pages = sorted(f"{p.split('/')[0]}/{cid}" for p, ids in pages.items() for cid in ids)
-    assert on_pages == sorted(CHART_IDS)
-    if any(r.slug == SLUG for r in REPORTS):
+    assert on_pages == sorted(chart_ids())
+    if any(r.slug == SLUG for r in all_reports()):
         assert {p: ids for p, ids in pages.items() if p.startswith(SLUG + "/")} == PINNED_PAGES
 
 
@@ -686,6 +732,7 @@ def visits(site, chromium, pages_with_charts):
             context.close()
 
 
+@pytest.mark.slow
 def test_charts_go_live_only_near_the_viewport(visits, site):
     """The runtime is fetched once a chart is near the screen (within 200 px), not for charts further down."""
     runtime = site.url("assets/vendor/vega.min.js")
@@ -700,8 +747,9 @@ def test_charts_go_live_only_near_the_viewport(visits, site):
     assert checked > 0
 
 
+@pytest.mark.slow
 def test_every_chart_becomes_live_with_its_marks_and_labels(visits, pages_with_charts):
-    rows = {f"{c.folder}/{c.id}": c for _, c in CHARTS}
+    rows = {f"{c.folder}/{c.id}": c for _, c in chart_pairs()}
     problems = []
     for path, ids in pages_with_charts.items():
         visit = visits[path]
@@ -720,13 +768,15 @@ def test_every_chart_becomes_live_with_its_marks_and_labels(visits, pages_with_c
     assert problems == []
 
 
+@pytest.mark.slow
 def test_the_runtime_is_vega_6_like_the_compiled_specs(visits):
     versions = {v.vega_version for v in visits.values()}
     assert len(versions) == 1 and next(iter(versions)).startswith("6."), versions
 
 
+@pytest.mark.slow
 def test_hovering_a_bar_shows_a_tooltip_with_its_data(visits):
-    rows = {f"{c.folder}/{c.id}": c for _, c in CHARTS}
+    rows = {f"{c.folder}/{c.id}": c for _, c in chart_pairs()}
     problems = []
     for path, visit in visits.items():
         for info in visit.charts:
@@ -752,6 +802,7 @@ def _foreign(site, urls):
             and (urlsplit(u).scheme != "http" or urlsplit(u).netloc != site.host)]
 
 
+@pytest.mark.slow
 def test_chart_pages_ask_no_other_host_and_log_no_error(visits, site):
     for path, visit in visits.items():
         assert _foreign(site, visit.requests) == [], path
@@ -760,6 +811,7 @@ def test_chart_pages_ask_no_other_host_and_log_no_error(visits, site):
         assert visit.bad_status == [], path
 
 
+@pytest.mark.slow
 def test_chart_pages_load_the_runtime_and_each_spec_once(visits, site, pages_with_charts):
     for path, ids in pages_with_charts.items():
         requests = visits[path].requests
@@ -770,6 +822,7 @@ def test_chart_pages_load_the_runtime_and_each_spec_once(visits, site, pages_wit
         assert specs == sorted(site.url(f"{slug}/charts/{cid}.vg.json") for cid in ids), path
 
 
+@pytest.mark.slow
 def test_pages_without_charts_do_not_load_the_runtime(site, chromium):
     context = chromium.new_context(service_workers="block")
     try:
@@ -789,6 +842,7 @@ def test_pages_without_charts_do_not_load_the_runtime(site, chromium):
         context.close()
 
 
+@pytest.mark.slow
 def test_without_javascript_the_static_svg_is_shown(site, chromium, pages_with_charts, built_site_dir):
     context = chromium.new_context(java_script_enabled=False, service_workers="block")
     problems = []
@@ -833,6 +887,7 @@ def _sitemap_pages(site_dir: Path) -> tuple[list[str], str]:
     return [loc[len(home):] for loc in locs], text
 
 
+@pytest.mark.slow
 def test_built_sitemap_lists_every_chart_page(built_site_dir, pages_with_charts):
     """Material's instant navigation intercepts only links to pages listed in sitemap.xml (an empty
     sitemap, as without site_url, turns it off and every click reloads the page and the runtime)."""
@@ -878,6 +933,7 @@ def _bars(page, chart_id: str) -> int:
                          chart_id)
 
 
+@pytest.mark.slow
 def test_charts_become_live_after_instant_navigation(site, chromium, built_site_dir, pages_with_charts):
     """Report home (no chart) → nav link to a chart page → footer links through a page without charts to
     another chart page, all with Material's instant navigation (the document is never reloaded).
@@ -887,7 +943,7 @@ def test_charts_become_live_after_instant_navigation(site, chromium, built_site_
     first = next(p for p in chart_paths if p.endswith("/overview/")) if any(
         p.endswith("/overview/") for p in chart_paths) else chart_paths[0]
     first_charts = pages_with_charts[first]
-    by_key = {f"{c.folder}/{c.id}": c for _, c in CHARTS}
+    by_key = {f"{c.folder}/{c.id}": c for _, c in chart_pairs()}
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
     sitemap = _served_sitemap(site, built_site_dir)
     context.route("**/sitemap.xml", lambda route: route.fulfill(status=200, content_type="application/xml", body=sitemap))
@@ -939,6 +995,7 @@ def _interactive(url: str) -> bool:
     return "/assets/vendor/" in url or url.endswith(".vg.json")
 
 
+@pytest.mark.slow
 def test_print_bytes_of_the_heaviest_chart_page(visits, site, built_site_dir, capsys):
     totals = {p: sum(s for _, s, _ in v.sizes) for p, v in visits.items()}
     path = max(totals, key=totals.get)

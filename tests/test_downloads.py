@@ -10,19 +10,17 @@ from __future__ import annotations
 import csv
 import datetime
 import hashlib
+import functools
 import io
 import json
 import re
 import subprocess
-import sys
 import time
 import types
 import urllib.error
 import urllib.request
 import zipfile
 from decimal import Decimal
-from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import openpyxl
@@ -30,26 +28,42 @@ import openpyxl.packaging.core
 import openpyxl.writer.excel
 import pytest
 
-pytest.register_assert_rewrite("site_server")
+from helpers.data import all_reports, first_report
+from helpers.htmltree import Node, parse_html
+from helpers.paths import FRICTIONLESS, SLUG
+from juesuan.charts import files as chart_files
+from juesuan import charts
+from juesuan.site import downloads
+from juesuan.site import pages as site_pages
+from juesuan.site import views
+from juesuan.data.loader import load
 
-from juesuan.charts import files as chart_files  # noqa: E402
-from juesuan import charts  # noqa: E402
-from juesuan.site import downloads  # noqa: E402
-from juesuan.site import pages as site_pages  # noqa: E402
-from juesuan.site import views  # noqa: E402
-from juesuan.data.loader import load, reports  # noqa: E402
 
-pytest_plugins = ["site_server"]
+# ---- the 2021 package, read when a test first asks (nothing at import) ----------------------------------
+@functools.cache
+def descriptor() -> dict:
+    """The 2021 report's datapackage.json as published, not as loaded."""
+    return json.loads((first_report().folder / "datapackage.json").read_text(encoding="utf-8"))
 
-FRICTIONLESS = Path(sys.executable).with_name("frictionless")
-REPORTS = reports()
-REPORT = REPORTS[0]  # the 2021 report; the only one so far
-SLUG = REPORT.slug
-DESCRIPTOR = json.loads((REPORT.folder / "datapackage.json").read_text(encoding="utf-8"))  # as published, not as loaded
-RESOURCES = {r["name"]: r for r in DESCRIPTOR["resources"]}
-TABLE_RESOURCES = [r["name"] for r in DESCRIPTOR["resources"] if r.get("type") == "table"]
-ANNEX = sorted((r for r in DESCRIPTOR["resources"] if "table_number" in r), key=lambda r: r["table_number"])
-CHARTS = charts.charts(REPORT)
+
+@functools.cache
+def resources() -> dict[str, dict]:
+    return {r["name"]: r for r in descriptor()["resources"]}
+
+
+def table_resources() -> list[str]:
+    return [r["name"] for r in descriptor()["resources"] if r.get("type") == "table"]
+
+
+def annex() -> list[dict]:
+    """The 15 附表 resources, in table order."""
+    return sorted((r for r in descriptor()["resources"] if "table_number" in r), key=lambda r: r["table_number"])
+
+
+def chart_list() -> list:
+    return charts.charts(first_report())
+
+
 CHART_SUFFIXES = ("csv", "svg", "png")  # the chart files a reader can download (.vg.json is for the page itself)
 
 # 27 table resources × (CSV, XLSX, JSON) + datapackage.json + source/report.txt + tables.xlsx + zip + SHA256SUMS = 86,
@@ -58,13 +72,13 @@ EXPECTED_TARGETS = 125
 
 
 def test_the_expected_counts_are_those_of_the_2021_package():
-    assert len(REPORTS) == 1
-    assert len(TABLE_RESOURCES) == 27
-    assert len(ANNEX) == 15
-    assert [r["table_number"] for r in ANNEX] == list(range(1, 16))
-    assert len(CHARTS) == 13
-    assert len(downloads.downloads(REPORT)) == 86
-    assert 86 + 3 * len(CHARTS) == EXPECTED_TARGETS
+    assert len(all_reports()) == 1
+    assert len(table_resources()) == 27
+    assert len(annex()) == 15
+    assert [r["table_number"] for r in annex()] == list(range(1, 16))
+    assert len(chart_list()) == 13
+    assert len(downloads.downloads(first_report())) == 86
+    assert 86 + 3 * len(chart_list()) == EXPECTED_TARGETS
 
 
 # ---- helpers: http, html, csv ------------------------------------------------------------------------
@@ -93,74 +107,10 @@ def body(fetch, path: str) -> bytes:
     return data
 
 
-class Node:
-    def __init__(self, tag: str, attrs: dict, parent: Node | None):
-        self.tag, self.attrs, self.parent = tag, attrs, parent
-        self.children: list[Node | str] = []
-
-    @property
-    def text(self) -> str:
-        return "".join(c if isinstance(c, str) else c.text for c in self.children)
-
-    def classes(self) -> list[str]:
-        return (self.attrs.get("class") or "").split()
-
-    def iter(self):
-        yield self
-        for c in self.children:
-            if isinstance(c, Node):
-                yield from c.iter()
-
-    def find_all(self, tag: str | None = None, cls: str | None = None) -> list[Node]:
-        return [n for n in self.iter() if (tag is None or n.tag == tag) and (cls is None or cls in n.classes())]
-
-    def ancestor(self, tag: str, cls: str | None = None) -> Node | None:
-        n = self.parent
-        while n is not None and not (n.tag == tag and (cls is None or cls in n.classes())):
-            n = n.parent
-        return n
-
-
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
-
-
-class _Tree(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.root = Node("#root", {}, None)
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag, attrs):
-        node = Node(tag, {k: (v if v is not None else "") for k, v in attrs}, self.stack[-1])
-        self.stack[-1].children.append(node)
-        if tag not in VOID:
-            self.stack.append(node)
-
-    def handle_startendtag(self, tag, attrs):
-        node = Node(tag, {k: (v if v is not None else "") for k, v in attrs}, self.stack[-1])
-        self.stack[-1].children.append(node)
-
-    def handle_endtag(self, tag):
-        for i in range(len(self.stack) - 1, 0, -1):
-            if self.stack[i].tag == tag:
-                del self.stack[i:]
-                return
-
-    def handle_data(self, data):
-        self.stack[-1].children.append(data)
-
-
-def parse(html: str) -> Node:
-    tree = _Tree()
-    tree.feed(html)
-    tree.close()
-    return tree.root
-
-
 @pytest.fixture(scope="session")
 def pages(site) -> dict[str, Node]:
     """Every built HTML page: site-relative path of the file → its parsed tree."""
-    return {p.relative_to(site.dir).as_posix(): parse(p.read_text(encoding="utf-8")) for p in sorted(site.dir.rglob("*.html"))}
+    return {p.relative_to(site.dir).as_posix(): parse_html(p.read_text(encoding="utf-8")) for p in sorted(site.dir.rglob("*.html"))}
 
 
 def page_tree(pages, url: str) -> Node:
@@ -173,7 +123,7 @@ def read_csv(data: bytes) -> tuple[list[str], list[list[str]]]:
 
 
 def package_bytes(name: str) -> bytes:
-    return (REPORT.folder / RESOURCES[name]["path"]).read_bytes()
+    return (first_report().folder / resources()[name]["path"]).read_bytes()
 
 
 def is_code_field(f: dict) -> bool:
@@ -190,7 +140,7 @@ def download_targets(site, pages) -> dict[str, list[str]]:
     """Every download link of every built page → {absolute URL without fragment: [pages linking to it]}."""
     found: dict[str, list[str]] = {}
     for rel, tree in pages.items():
-        for a in tree.find_all("a"):
+        for a in tree.select("a"):
             if a.attrs.get("href") and is_download_link(a):
                 url = urljoin(site.url(rel), a.attrs["href"]).split("#")[0]
                 found.setdefault(url, []).append(rel)
@@ -198,13 +148,14 @@ def download_targets(site, pages) -> dict[str, list[str]]:
 
 
 # ---- 1. every download link resolves -------------------------------------------------------------------
+@pytest.mark.slow
 def test_every_download_link_on_every_page_resolves(site, pages, fetch):
     targets = download_targets(site, pages)
     foreign = [u for u in targets if urlsplit(u).netloc != site.host]
     assert foreign == [], "\n".join(map(str, foreign))
     assert len(targets) == EXPECTED_TARGETS
-    expected = {site.url(d.path) for d in downloads.downloads(REPORT)} | {
-        site.url(f"{SLUG}/charts/{c.id}.{s}") for c in CHARTS for s in CHART_SUFFIXES}
+    expected = {site.url(d.path) for d in downloads.downloads(first_report())} | {
+        site.url(f"{SLUG}/charts/{c.id}.{s}") for c in chart_list() for s in CHART_SUFFIXES}
     assert set(targets) == expected
     bad = []
     for url in sorted(targets):
@@ -214,32 +165,35 @@ def test_every_download_link_on_every_page_resolves(site, pages, fetch):
     assert bad == [], "\n".join(map(str, bad))
 
 
+@pytest.mark.slow
 def test_each_table_page_offers_its_csv_xlsx_and_json(site, pages):
-    for res in ANNEX:
+    for res in annex():
         url = f"{SLUG}/tables/{res['table_number']:02d}/"
-        box = page_tree(pages, url).find_all("div", "download-box")
+        box = page_tree(pages, url).select("div", "download-box")
         assert len(box) == 1, url
-        links = [(a.text, urljoin(site.url(url), a.attrs["href"])) for a in box[0].find_all("a")]
+        links = [(a.text(), urljoin(site.url(url), a.attrs["href"])) for a in box[0].select("a")]
         assert links == [("CSV", site.url(f"{SLUG}/package/{res['path']}")),
                          ("XLSX", site.url(f"{SLUG}/downloads/{res['name']}.xlsx")),
                          ("JSON", site.url(f"{SLUG}/downloads/{res['name']}.json"))]
-        assert all("download" in a.attrs for a in box[0].find_all("a"))
+        assert all("download" in a.attrs for a in box[0].select("a"))
 
 
 # ---- 2. the CSV download is the package file ------------------------------------------------------------
-@pytest.mark.parametrize("name", TABLE_RESOURCES)
+@pytest.mark.slow
+@pytest.mark.params_from("name", table_resources)
 def test_csv_download_is_the_package_file_byte_for_byte(name, fetch):
-    csv_downloads = [d for d in downloads.for_resource(REPORT, name) if d.kind == "CSV"]
-    assert [d.path for d in csv_downloads] == [f"{SLUG}/package/{RESOURCES[name]['path']}"]
+    csv_downloads = [d for d in downloads.for_resource(first_report(), name) if d.kind == "CSV"]
+    assert [d.path for d in csv_downloads] == [f"{SLUG}/package/{resources()[name]['path']}"]
     served = body(fetch, csv_downloads[0].path)
     assert served == package_bytes(name)
     assert not served.startswith(b"\xef\xbb\xbf")  # UTF-8 without BOM, as the download box says
 
 
+@pytest.mark.slow
 def test_every_package_file_is_published_as_it_is(fetch):
-    files = sorted(p for p in REPORT.folder.rglob("*") if p.is_file())
+    files = sorted(p for p in first_report().folder.rglob("*") if p.is_file())
     assert len(files) == 29  # datapackage.json, 27 CSV, source/report.txt
-    differ = [p.name for p in files if body(fetch, f"{SLUG}/package/{p.relative_to(REPORT.folder).as_posix()}") != p.read_bytes()]
+    differ = [p.name for p in files if body(fetch, f"{SLUG}/package/{p.relative_to(first_report().folder).as_posix()}") != p.read_bytes()]
     assert differ == [], "\n".join(map(str, differ))
 
 
@@ -256,7 +210,7 @@ def sheet_problems(ws, res: dict, data: bytes) -> list[str]:
     top = [r[0].value for r in grid[:4]]
     if top[:3] != [res["title"], unit, f"说明：{res.get('note') or res.get('description', '')}"]:
         problems.append(f"title/unit/note lines are {top[:3]}")
-    if not str(top[3]).startswith(f"来源：{DESCRIPTOR['report']['unit']}{DESCRIPTOR['report']['year']}年度"):
+    if not str(top[3]).startswith(f"来源：{descriptor()['report']['unit']}{descriptor()['report']['year']}年度"):
         problems.append(f"source line is {top[3]!r}")
     if any(c.value is not None for r in grid[:4] for c in r[1:]):
         problems.append("text beside the title/unit/note lines")
@@ -295,20 +249,22 @@ def sheet_problems(ws, res: dict, data: bytes) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("name", TABLE_RESOURCES)
+@pytest.mark.slow
+@pytest.mark.params_from("name", table_resources)
 def test_xlsx_twin_has_the_values_of_the_csv(name, fetch):
-    res = RESOURCES[name]
+    res = resources()[name]
     wb = openpyxl.load_workbook(io.BytesIO(body(fetch, f"{SLUG}/downloads/{name}.xlsx")))
     assert wb.sheetnames == [name[:31]]
     problems = sheet_problems(wb.worksheets[0], res, package_bytes(name))
     assert problems == [], "\n".join(problems)
 
 
+@pytest.mark.slow
 def test_xlsx_code_cells_are_text_with_their_digits_intact(fetch):
     """Every classification code of the 附表 and the code list: a string cell, exactly the CSV text."""
     checked, bad = 0, []
-    for name in [r["name"] for r in ANNEX] + ["codes"]:
-        res = RESOURCES[name]
+    for name in [r["name"] for r in annex()] + ["codes"]:
+        res = resources()[name]
         ws = openpyxl.load_workbook(io.BytesIO(body(fetch, f"{SLUG}/downloads/{name}.xlsx"))).worksheets[0]
         header, rows = read_csv(package_bytes(name))
         for col, f in enumerate(res["schema"]["fields"]):
@@ -322,27 +278,29 @@ def test_xlsx_code_cells_are_text_with_their_digits_intact(fetch):
                 if cell.data_type != "s" or cell.value != raw[col]:
                     bad.append(f"{name} {cell.coordinate}: {cell.value!r} ({cell.data_type}), CSV {raw[col]!r}")
     assert bad == [], "\n".join(map(str, bad))
-    codes_in_csvs = sum(1 for name in [r["name"] for r in ANNEX] + ["codes"]
-                        for f_i, f in enumerate(RESOURCES[name]["schema"]["fields"]) if is_code_field(f)
+    codes_in_csvs = sum(1 for name in [r["name"] for r in annex()] + ["codes"]
+                        for f_i, f in enumerate(resources()[name]["schema"]["fields"]) if is_code_field(f)
                         for raw in read_csv(package_bytes(name))[1] if raw[f_i] != "")
     assert checked == codes_in_csvs
     assert checked > 100
 
 
+@pytest.mark.slow
 def test_tables_workbook_has_the_15_tables_in_order(fetch):
     wb = openpyxl.load_workbook(io.BytesIO(body(fetch, f"{SLUG}/downloads/tables.xlsx")))
     assert wb.sheetnames == [f"附表{n:02d}" for n in range(1, 16)]
     assert len(wb.worksheets) == 15
     problems = []
-    for ws, res in zip(wb.worksheets, ANNEX):
+    for ws, res in zip(wb.worksheets, annex()):
         problems += [f"{ws.title}: {p}" for p in sheet_problems(ws, res, package_bytes(res["name"]))]
     assert problems == [], "\n".join(map(str, problems))
 
 
 # ---- 4. the JSON twins ----------------------------------------------------------------------------------
-@pytest.mark.parametrize("name", TABLE_RESOURCES)
+@pytest.mark.slow
+@pytest.mark.params_from("name", table_resources)
 def test_json_twin_has_the_values_of_the_csv(name, fetch):
-    res = RESOURCES[name]
+    res = resources()[name]
     fields = res["schema"]["fields"]
     missing = res["schema"].get("missingValues", [""])
     doc = json.loads(body(fetch, f"{SLUG}/downloads/{name}.json"), parse_float=Decimal)
@@ -376,22 +334,23 @@ def test_json_twin_has_the_values_of_the_csv(name, fetch):
 
 
 # ---- 5. the zip ------------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_zip_is_a_valid_package_with_readme_and_the_package_files(fetch, tmp_path):
     data = body(fetch, f"{SLUG}/downloads/{SLUG}.zip")
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         assert z.testzip() is None
         names = z.namelist()
-        files = sorted(p for p in REPORT.folder.rglob("*") if p.is_file())
-        assert sorted(names) == sorted([f"{SLUG}/README.md"] + [f"{SLUG}/{p.relative_to(REPORT.folder).as_posix()}" for p in files])
+        files = sorted(p for p in first_report().folder.rglob("*") if p.is_file())
+        assert sorted(names) == sorted([f"{SLUG}/README.md"] + [f"{SLUG}/{p.relative_to(first_report().folder).as_posix()}" for p in files])
         z.extractall(tmp_path)
-    differ = [p.name for p in files if (tmp_path / SLUG / p.relative_to(REPORT.folder)).read_bytes() != p.read_bytes()]
+    differ = [p.name for p in files if (tmp_path / SLUG / p.relative_to(first_report().folder)).read_bytes() != p.read_bytes()]
     assert differ == [], "\n".join(map(str, differ))
     readme = (tmp_path / SLUG / "README.md").read_text(encoding="utf-8")
-    assert readme.startswith(f"# {DESCRIPTOR['title']}\n")
-    assert f"版本：{DESCRIPTOR['version']}" in readme
-    unmentioned = [r["path"] for r in DESCRIPTOR["resources"] if f"### {r['path']}：{r['title']}" not in readme]
+    assert readme.startswith(f"# {descriptor()['title']}\n")
+    assert f"版本：{descriptor()['version']}" in readme
+    unmentioned = [r["path"] for r in descriptor()["resources"] if f"### {r['path']}：{r['title']}" not in readme]
     assert unmentioned == [], "\n".join(map(str, unmentioned))
-    undescribed = [f"{r['name']}.{f['name']}" for r in DESCRIPTOR["resources"] for f in r.get("schema", {}).get("fields", [])
+    undescribed = [f"{r['name']}.{f['name']}" for r in descriptor()["resources"] for f in r.get("schema", {}).get("fields", [])
                    if f"- `{f['name']}`（{f['title']}，{f['type']}）" not in readme]
     assert undescribed == [], "\n".join(map(str, undescribed))
     run = subprocess.run([str(FRICTIONLESS), "validate", str(tmp_path / SLUG / "datapackage.json")],
@@ -410,6 +369,7 @@ def test_human_size_format():
         "0 B", "916 B", "1023 B", "1.0 KB", "6.2 KB", "1024.0 KB", "1.0 MB", "1.5 MB"]
 
 
+@pytest.mark.slow
 def test_sha256sums_lists_every_file_with_its_served_checksum(fetch):
     text = body(fetch, f"{SLUG}/downloads/SHA256SUMS").decode("ascii")
     lines = text.splitlines()
@@ -423,78 +383,82 @@ def test_sha256sums_lists_every_file_with_its_served_checksum(fetch):
         if sha(body(fetch, f"{SLUG}/{m.group(2)}")) != m.group(1):
             bad.append(m.group(2))
     assert bad == [], "\n".join(map(str, bad))
-    assert sorted(listed) == sorted(d.path for d in downloads.downloads(REPORT) if not d.path.endswith("/SHA256SUMS"))
+    assert sorted(listed) == sorted(d.path for d in downloads.downloads(first_report()) if not d.path.endswith("/SHA256SUMS"))
 
 
+@pytest.mark.slow
 def test_data_page_checksums_and_sizes_match_the_served_files(site, pages, fetch):
     url = f"{SLUG}/data/"
     tree = page_tree(pages, url)
-    tables = tree.find_all("table", "downloads")
+    tables = tree.select("table", "downloads")
     assert len(tables) == 1
-    rows = tables[0].find_all("tbody")[0].find_all("tr")
+    rows = tables[0].select("tbody")[0].select("tr")
     assert len(rows) == 86
     bad, seen = [], []
     for tr in rows:
-        label, kind_cell, size_cell, hash_cell = tr.find_all("td")
-        a = kind_cell.find_all("a")[0]
+        label, kind_cell, size_cell, hash_cell = tr.select("td")
+        a = kind_cell.select("a")[0]
         target = urljoin(site.url(url), a.attrs["href"])
         seen.append(target)
         data = body(fetch, target)
-        if hash_cell.text != sha(data):
-            bad.append(f"{target}: sha256 shown {hash_cell.text}, served {sha(data)}")
-        if size_cell.text != views.human_size(len(data)):
-            bad.append(f"{target}: size shown {size_cell.text}, served {len(data)} bytes")
-        if "download" not in a.attrs or not label.text.strip():
+        if hash_cell.text() != sha(data):
+            bad.append(f"{target}: sha256 shown {hash_cell.text()}, served {sha(data)}")
+        if size_cell.text() != views.human_size(len(data)):
+            bad.append(f"{target}: size shown {size_cell.text()}, served {len(data)} bytes")
+        if "download" not in a.attrs or not label.text().strip():
             bad.append(f"{target}: no download attribute or no label")
     assert bad == [], "\n".join(map(str, bad))
-    assert sorted(seen) == sorted(site.url(d.path) for d in downloads.downloads(REPORT))
+    assert sorted(seen) == sorted(site.url(d.path) for d in downloads.downloads(first_report()))
     # The main buttons: the whole package with its size and sha256, the workbook with its size.
-    main = tree.find_all("div", "download-main")[0]
+    main = tree.select("div", "download-main")[0]
     zip_data = body(fetch, f"{SLUG}/downloads/{SLUG}.zip")
     book = body(fetch, f"{SLUG}/downloads/tables.xlsx")
-    texts = {urljoin(site.url(url), a.attrs["href"]): a.text for a in main.find_all("a")}
+    texts = {urljoin(site.url(url), a.attrs["href"]): a.text() for a in main.select("a")}
     assert texts == {site.url(f"{SLUG}/downloads/{SLUG}.zip"): f"下载完整数据包（ZIP，{views.human_size(len(zip_data))}）",
                      site.url(f"{SLUG}/downloads/tables.xlsx"): f"十五张附表（XLSX 工作簿，{views.human_size(len(book))}）",
                      site.url(f"{SLUG}/downloads/SHA256SUMS"): "校验值 SHA256SUMS"}
-    assert [c.text for c in main.find_all("code")] == [sha(zip_data)]
+    assert [c.text() for c in main.select("code")] == [sha(zip_data)]
 
 
+@pytest.mark.slow
 def test_download_boxes_show_the_served_checksums_and_sizes(site, pages, fetch):
     bad, count = [], 0
     for rel, tree in pages.items():
-        for box in tree.find_all("div", "download-box"):
-            for li in box.find_all("li"):
+        for box in tree.select("div", "download-box"):
+            for li in box.select("li"):
                 count += 1
-                a = li.find_all("a")[0]
+                a = li.select("a")[0]
                 data = body(fetch, urljoin(site.url(rel), a.attrs["href"]))
-                size = li.find_all("span", "size")[0].text
-                shown = li.find_all("span", "hash")[0]
+                size = li.select("span", "size")[0].text()
+                shown = li.select("span", "hash")[0]
                 if size != views.human_size(len(data)):
                     bad.append(f"{rel} {a.attrs['href']}: size {size}, served {len(data)} bytes")
-                if shown.attrs.get("title") != f"SHA-256：{sha(data)}" or shown.text != f"SHA-256 {sha(data)[:12]}…":
-                    bad.append(f"{rel} {a.attrs['href']}: {shown.attrs.get('title')} / {shown.text}, served {sha(data)}")
+                if shown.attrs.get("title") != f"SHA-256：{sha(data)}" or shown.text() != f"SHA-256 {sha(data)[:12]}…":
+                    bad.append(f"{rel} {a.attrs['href']}: {shown.attrs.get('title')} / {shown.text()}, served {sha(data)}")
     assert bad == [], "\n".join(map(str, bad))
     assert count == 45  # 15 table pages × CSV, XLSX, JSON
 
 
+@pytest.mark.slow
 def test_chart_download_links_show_the_served_sizes(site, pages, fetch):
     bad, count = [], 0
     labels = {"csv": "数据 CSV", "svg": "SVG", "png": "PNG"}
     for rel, tree in pages.items():
-        for p in tree.find_all("p", "chart-downloads"):
-            for a in p.find_all("a"):
+        for p in tree.select("p", "chart-downloads"):
+            for a in p.select("a"):
                 count += 1
                 target = urljoin(site.url(rel), a.attrs["href"])
                 data = body(fetch, target)
                 suffix = target.rsplit(".", 1)[-1]
-                if a.text != f"{labels[suffix]}（{views.human_size(len(data))}）":
-                    bad.append(f"{rel} {a.attrs['href']}: {a.text!r}, served {len(data)} bytes")
+                if a.text() != f"{labels[suffix]}（{views.human_size(len(data))}）":
+                    bad.append(f"{rel} {a.attrs['href']}: {a.text()!r}, served {len(data)} bytes")
     assert bad == [], "\n".join(map(str, bad))
-    assert count == 3 * len(CHARTS)
+    assert count == 3 * len(chart_list())
 
 
+@pytest.mark.slow
 def test_served_chart_files_are_those_the_chart_builder_makes(fetch):
-    differ = [f"{c.id}.{s}" for c in CHARTS for s, data in chart_files.files(c).items()
+    differ = [f"{c.id}.{s}" for c in chart_list() for s, data in chart_files.files(c).items()
               if body(fetch, f"{SLUG}/charts/{c.id}.{s}") != data]
     assert differ == [], "\n".join(map(str, differ))
 
@@ -524,12 +488,12 @@ def _later_clock(m: pytest.MonkeyPatch, days: int = 3) -> None:
 def test_builders_give_identical_bytes_when_called_twice(monkeypatch):
     """XLSX, JSON, zip and SHA256SUMS built now and again "three days later" are the same bytes."""
     build = downloads.downloads.__wrapped__  # the builder itself, not the per-report cache
-    first = {d.path: d.data for d in build(REPORT)}
+    first = {d.path: d.data for d in build(first_report())}
     with monkeypatch.context() as m:
         _later_clock(m)
-        second = {d.path: d.data for d in build(REPORT)}
-        book_again = downloads._workbook(REPORT, [(r["name"], f"附表{r['table_number']:02d}") for r in ANNEX])
-        zip_again = downloads.package_zip(REPORT)
+        second = {d.path: d.data for d in build(first_report())}
+        book_again = downloads._workbook(first_report(), [(r["name"], f"附表{r['table_number']:02d}") for r in annex()])
+        zip_again = downloads.package_zip(first_report())
     assert sorted(first) == sorted(second)
     differ = [p for p in first if first[p] != second[p]]
     assert differ == [], f"{len(differ)} files differ: " + ", ".join(differ)
@@ -537,9 +501,10 @@ def test_builders_give_identical_bytes_when_called_twice(monkeypatch):
     assert zip_again == first[f"{SLUG}/downloads/{SLUG}.zip"]
 
 
+@pytest.mark.slow
 def test_the_built_site_serves_what_a_fresh_build_makes(fetch):
     """The files the mkdocs build published (another process, earlier) equal the builders' output now."""
-    fresh = downloads.downloads.__wrapped__(load(REPORT.folder))
+    fresh = downloads.downloads.__wrapped__(load(first_report().folder))
     differ = [d.path for d in fresh if body(fetch, d.path) != d.data]
     assert differ == [], f"{len(differ)} files differ: " + ", ".join(differ)
 
@@ -547,7 +512,7 @@ def test_the_built_site_serves_what_a_fresh_build_makes(fetch):
 # ---- 8. Fiscal Data Package annotations -------------------------------------------------------------------
 def test_amount_fields_of_the_annex_tables_carry_currency_factor_phase_and_direction():
     amounts, balances, bad = [], [], []
-    for res in ANNEX:
+    for res in annex():
         names = {f["name"]: f for f in res["schema"]["fields"]}
         for f in res["schema"]["fields"]:
             if f["type"] != "number" or f.get("unit") != "万元":
@@ -579,21 +544,21 @@ def test_amount_fields_of_the_annex_tables_carry_currency_factor_phase_and_direc
     assert balances == [f"{t}.{f}" for t in ("t11_govfund_income_expenditure", "t13_soe_income_expenditure")
                         for f in ("opening", "closing")]
     # The only number field of the 附表 that is not an amount in 万元: 附表十五's 数值, whose unit is per row.
-    others = [f"{r['name']}.{f['name']}" for r in ANNEX for f in r["schema"]["fields"]
+    others = [f"{r['name']}.{f['name']}" for r in annex() for f in r["schema"]["fields"]
               if f["type"] == "number" and f.get("unit") != "万元"]
     assert others == ["t15_running_costs_assets_procurement.value"]
     # The budget columns are the approved phase, everything else executed.
-    approved = [f"{r['name']}.{f['name']}" for r in ANNEX for f in r["schema"]["fields"] if f.get("phase") == "approved"]
+    approved = [f"{r['name']}.{f['name']}" for r in annex() for f in r["schema"]["fields"] if f.get("phase") == "approved"]
     assert approved == ["t10_gpb_three_public.budget", "t12_govfund_three_public.budget"]
-    fiscal = DESCRIPTOR["fiscal"]
+    fiscal = descriptor()["fiscal"]
     assert (fiscal["currency"], fiscal["factor"], fiscal["fiscalPeriod"]) == (
-        "CNY", 10000, {"start": f"{DESCRIPTOR['report']['year']}-01-01", "end": f"{DESCRIPTOR['report']['year']}-12-31"})
+        "CNY", 10000, {"start": f"{descriptor()['report']['year']}-01-01", "end": f"{descriptor()['report']['year']}-12-31"})
 
 
 def test_code_fields_are_annotated_with_the_classification_of_their_codes():
     scheme_of = {row["code"]: row["scheme"] for row in csv.DictReader(io.StringIO(package_bytes("codes").decode("utf-8")))}
     annotated, bad = {}, []
-    for res in ANNEX:
+    for res in annex():
         header, rows = read_csv(package_bytes(res["name"]))
         for col, f in enumerate(res["schema"]["fields"]):
             if f["name"] != "code":
@@ -614,7 +579,7 @@ def test_code_fields_are_annotated_with_the_classification_of_their_codes():
 
 
 def test_the_annotated_package_passes_stock_frictionless_validation():
-    run = subprocess.run([str(FRICTIONLESS), "validate", str(REPORT.folder / "datapackage.json")],
+    run = subprocess.run([str(FRICTIONLESS), "validate", str(first_report().folder / "datapackage.json")],
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
     assert "INVALID" not in run.stdout
@@ -628,80 +593,83 @@ BIB = re.compile(r"@misc\{(?P<key>[A-Za-z0-9-]+),\n  author = \{\{(?P<author>[^{
 
 def canonical(tree: Node, url: str) -> str:
     """The page's stable address: its canonical link (site_url configured), else the path from the root."""
-    links = [n.attrs["href"] for n in tree.find_all("link") if n.attrs.get("rel") == "canonical"]
+    links = [n.attrs["href"] for n in tree.select("link") if n.attrs.get("rel") == "canonical"]
     return links[0] if links else "/" + url
 
 
 def cite_problems(block: Node, title: str, url: str) -> tuple[list[str], str]:
     """A details.cite block → (problems, BibTeX key)."""
     problems = []
-    if [s.text for s in block.find_all("summary")] != ["如何引用"]:
+    if [s.text() for s in block.select("summary")] != ["如何引用"]:
         problems.append("no 如何引用 summary")
-    codes = [c.text for c in block.find_all("code")]
+    codes = [c.text() for c in block.select("code")]
     if len(codes) != 2:
         return [f"{len(codes)} code blocks"], ""
     gbt, bib = GBT.fullmatch(codes[0]), BIB.fullmatch(codes[1])
     if not gbt:
         problems.append(f"GB/T 7714 line: {codes[0]!r}")
-    elif (gbt["unit"], gbt["title"], gbt["version"], gbt["url"]) != (DESCRIPTOR["report"]["unit"], title, DESCRIPTOR["version"], url):
+    elif (gbt["unit"], gbt["title"], gbt["version"], gbt["url"]) != (descriptor()["report"]["unit"], title, descriptor()["version"], url):
         problems.append(f"GB/T 7714 line: {codes[0]!r}, expected title {title!r}, url {url!r}")
     if not bib:
         problems.append(f"BibTeX: {codes[1]!r}")
         return problems, ""
-    if (bib["author"], bib["title"], bib["version"], bib["url"]) != (DESCRIPTOR["report"]["unit"], title, DESCRIPTOR["version"], url):
+    if (bib["author"], bib["title"], bib["version"], bib["url"]) != (descriptor()["report"]["unit"], title, descriptor()["version"], url):
         problems.append(f"BibTeX: {codes[1]!r}, expected title {title!r}, url {url!r}")
     return problems, bib["key"]
 
 
+@pytest.mark.slow
 def test_every_table_page_says_how_to_cite_it(pages):
-    specs = [s for s in site_pages.pages(REPORT) if s.kind == "table"]
+    specs = [s for s in site_pages.pages(first_report()) if s.kind == "table"]
     assert len(specs) == 15
     bad, keys = [], []
     for s in specs:
         tree = page_tree(pages, s.url)
-        blocks = [b for b in tree.find_all("details", "cite") if b.ancestor("figure", "chart") is None]
+        blocks = [b for b in tree.select("details", "cite") if b.ancestor("figure", "chart") is None]
         if len(blocks) != 1:
             bad.append(f"{s.url}: {len(blocks)} citation blocks")
             continue
         url = canonical(tree, s.url)
         assert url.endswith("/" + s.url)
-        problems, key = cite_problems(blocks[0], f"{DESCRIPTOR['title']}：{s.title}", url)
+        problems, key = cite_problems(blocks[0], f"{descriptor()['title']}：{s.title}", url)
         bad += [f"{s.url}: {p}" for p in problems]
         keys.append(key)
     assert bad == [], "\n".join(map(str, bad))
     assert len(set(keys)) == 15
 
 
+@pytest.mark.slow
 def test_every_chart_says_how_to_cite_it(pages):
     bad, found = [], []
     for rel, tree in pages.items():
-        for fig in tree.find_all("figure", "chart"):
+        for fig in tree.select("figure", "chart"):
             cid = fig.attrs["id"].removeprefix("chart-")
             found.append(cid)
-            chart = next((c for c in CHARTS if c.id == cid), None)
+            chart = next((c for c in chart_list() if c.id == cid), None)
             if chart is None:
                 bad.append(f"{rel}: unknown chart {cid}")
                 continue
-            blocks = fig.find_all("details", "cite")
+            blocks = fig.select("details", "cite")
             if len(blocks) != 1:
                 bad.append(f"{rel} #{fig.attrs['id']}: {len(blocks)} citation blocks")
                 continue
             page = rel.removesuffix("index.html")
             url = canonical(tree, page) + "#chart-" + cid
             assert url.split("#")[0].endswith("/" + page)
-            problems, key = cite_problems(blocks[0], f"{DESCRIPTOR['title']}：图表“{chart.title}”", url)
+            problems, key = cite_problems(blocks[0], f"{descriptor()['title']}：图表“{chart.title}”", url)
             bad += [f"{rel} #{fig.attrs['id']}: {p}" for p in problems]
             if key != f"{SLUG}-chart-{cid}".replace("_", "-"):
                 bad.append(f"{rel} #{fig.attrs['id']}: BibTeX key {key}")
     assert bad == [], "\n".join(map(str, bad))
-    assert sorted(found) == sorted(c.id for c in CHARTS)  # every chart shown once
+    assert sorted(found) == sorted(c.id for c in chart_list())  # every chart shown once
 
 
+@pytest.mark.slow
 def test_the_data_page_says_how_to_cite_the_package(pages):
     url = f"{SLUG}/data/"
     tree = page_tree(pages, url)
-    blocks = tree.find_all("details", "cite")
+    blocks = tree.select("details", "cite")
     assert len(blocks) == 1
-    problems, key = cite_problems(blocks[0], DESCRIPTOR["title"], canonical(tree, url))
+    problems, key = cite_problems(blocks[0], descriptor()["title"], canonical(tree, url))
     assert problems == [], "\n".join(map(str, problems))
     assert key == f"{SLUG}-package"

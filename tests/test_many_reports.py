@@ -4,24 +4,20 @@ the real report's URLs."""
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import subprocess
-import sys
 from decimal import Decimal
 from html import unescape
 from pathlib import Path
 
 import pytest
 
+from helpers.build import build_or_fail
 from juesuan.tools import synth
 from juesuan.data.loader import load
 from juesuan.site.pages import pages
 from juesuan.tools.validate import validate
 
-ROOT = Path(__file__).resolve().parent.parent
-MKDOCS = Path(sys.executable).with_name("mkdocs")
 REAL = synth.TEMPLATE
 
 
@@ -36,11 +32,8 @@ def packages(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def multisite(packages, tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("multisite") / "site"
-    env = dict(os.environ, DATAPACKAGE_DIR=str(packages), NO_MKDOCS_2_WARNING="1")
-    subprocess.run([str(MKDOCS), "build", "--strict", "-q", "-d", str(out)], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    return out
+    """The real project's site built from those packages (DATAPACKAGE_DIR), with the shared build."""
+    return build_or_fail(tmp_path_factory.mktemp("multisite") / "site", DATAPACKAGE_DIR=str(packages))
 
 
 def test_synth_packages_pass_every_check(packages):
@@ -63,6 +56,7 @@ def _nav_labels(html: str) -> list[str]:
     return list(dict.fromkeys(labels))
 
 
+@pytest.mark.slow
 def test_multi_site_nav_is_by_unit_then_year(multisite):
     # The home page's (pruned) nav: the units, by name, between the home and the about page.
     top = _nav_labels((multisite / "index.html").read_text(encoding="utf-8"))
@@ -77,6 +71,7 @@ def test_multi_site_nav_is_by_unit_then_year(multisite):
         ["2021年度单位决算", "概览"]
 
 
+@pytest.mark.slow
 def test_year_on_year_page_shows_each_years_values(multisite, packages):
     html = (multisite / "synthetic-unit001" / "compare" / "index.html").read_text(encoding="utf-8")
     row = re.search(r"<tr><th scope=\"row\">本年收入合计</th>(.*?)</tr>", html, re.S).group(1)
@@ -88,6 +83,7 @@ def test_year_on_year_page_shows_each_years_values(multisite, packages):
     assert (multisite / "synthetic-unit001" / "charts" / "compare-totals.svg").is_file()
 
 
+@pytest.mark.slow
 def test_real_report_urls_unchanged(multisite):
     real = load(REAL)
     urls = [spec.url for spec in pages(real)]

@@ -7,12 +7,13 @@ keeping line numbers, so a hit is reported as file:line.
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 
-from juesuan.data.loader import reports
+from helpers.data import all_reports
+from helpers.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 TEMPLATES = ROOT / "templates"
 
@@ -23,13 +24,15 @@ BASE_UNITS = ["万元", "亿元", "元", "%", "％", "人次", "人", "份", "�
 def _units() -> list[str]:
     """The units above plus every unit the reports' figure registers use, longest first."""
     found = set(BASE_UNITS)
-    for report in reports():
+    for report in all_reports():
         found |= {f["unit"] for f in report.figures.values() if f["unit"] and f["unit"] != "科目编码"}
     return sorted(found, key=lambda u: (-len(u), u))
 
 
-UNITS = _units()
-TYPED = re.compile(r"(?<![\d.A-Za-z_])\d+(?:[.,]\d+)*(?:\.\d+)?\s*(?:" + "|".join(map(re.escape, UNITS)) + ")")
+@functools.cache
+def typed() -> re.Pattern:
+    """A number followed by one of the units: a figure typed into the text (made at first use, from the reports)."""
+    return re.compile(r"(?<![\d.A-Za-z_])\d+(?:[.,]\d+)*(?:\.\d+)?\s*(?:" + "|".join(map(re.escape, _units())) + ")")
 
 
 def strip_jinja(text: str) -> str:
@@ -42,7 +45,7 @@ def scan(path: Path) -> list[str]:
     text = strip_jinja(path.read_text(encoding="utf-8"))
     hits = []
     for n, line in enumerate(text.splitlines(), 1):
-        for m in TYPED.finditer(line):
+        for m in typed().finditer(line):
             hits.append(f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}:{n}: {m.group()!r}")
     return hits
 

@@ -13,14 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from helpers.data import package_folders
 from juesuan import checks
 from juesuan.data.formula import evaluate
 from juesuan.data.loader import discover
 from juesuan.paths import ROOT
 from juesuan.data.source_text import numbers
 
-FOLDERS = discover()
-CSV_FILES = sorted(p for folder in FOLDERS for p in (folder / "data").glob("*.csv"))
 CJK = re.compile(r"[\u4e00-\u9fff]")
 TABLES = [f"t{n:02d}" for n in range(1, 16)]
 STATED_COUNT = 289
@@ -39,6 +38,11 @@ FAILING_RELATIONS = {
     "form1-rate": "F03",
     "daijiao-vs-projects": "F08",
 }
+
+
+def csv_files() -> list[Path]:
+    """Every CSV file of every package folder, sorted."""
+    return sorted(p for folder in package_folders() for p in (folder / "data").glob("*.csv"))
 
 
 def _rel(path: Path) -> str:
@@ -76,10 +80,10 @@ def _t_row(report, alias: str, **match) -> dict:
 
 # ---------------------------------------------------------------------------------- 1. validation
 def test_discover_finds_the_2021_package():
-    assert [f.name for f in FOLDERS] == ["miyi-cxjmyl-2021"]
+    assert [f.name for f in discover()] == ["miyi-cxjmyl-2021"]
 
 
-@pytest.mark.parametrize("folder", FOLDERS, ids=lambda f: f.name)
+@pytest.mark.params_from("folder", package_folders, ids=lambda f: f.name)
 def test_frictionless_stock_validate_exits_0(folder):
     exe = Path(sys.executable).parent / "frictionless"
     done = subprocess.run([str(exe), "validate", str(folder / "datapackage.json")],
@@ -95,34 +99,34 @@ def test_validate_script_exits_0_without_problems():
 
 # ---------------------------------------------------------------------------------- 2. CSV format
 def test_csv_files_are_exactly_the_table_resources():
-    for folder in FOLDERS:
+    for folder in package_folders():
         tables = {r["path"] for r in _descriptor(folder)["resources"] if r["type"] == "table"}
         on_disk = {p.relative_to(folder).as_posix() for p in (folder / "data").glob("*.csv")}
         assert on_disk == tables
 
 
-@pytest.mark.parametrize("path", CSV_FILES, ids=_rel)
+@pytest.mark.params_from("path", csv_files, ids=_rel)
 def test_csv_is_utf8_without_bom(path):
     data = path.read_bytes()
     assert not data.startswith(b"\xef\xbb\xbf")
     data.decode("utf-8")  # raises on anything but UTF-8
 
 
-@pytest.mark.parametrize("path", CSV_FILES, ids=_rel)
+@pytest.mark.params_from("path", csv_files, ids=_rel)
 def test_csv_has_lf_line_endings(path):
     data = path.read_bytes()
     assert b"\r" not in data
     assert data.endswith(b"\n") and not data.endswith(b"\n\n")
 
 
-@pytest.mark.parametrize("path", CSV_FILES, ids=_rel)
+@pytest.mark.params_from("path", csv_files, ids=_rel)
 def test_csv_header_equals_schema_fields(path):
     resource = _resource_for(path)
     header = path.read_text(encoding="utf-8").split("\n", 1)[0]
     assert header.split(",") == [f["name"] for f in resource["schema"]["fields"]]
 
 
-@pytest.mark.parametrize("path", CSV_FILES, ids=_rel)
+@pytest.mark.params_from("path", csv_files, ids=_rel)
 def test_csv_is_comma_separated_with_one_header_row(path, report):
     resource = _resource_for(path)
     width = len(resource["schema"]["fields"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import re
 import subprocess
 import sys
@@ -10,68 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from helpers.mutations import append_record, break_reference, delete, duplicate_record, extra_cell, reencode_gbk, set_cell
+from helpers.paths import T01, T03, T05, T09
 from juesuan.paths import ROOT
 from juesuan.tools.validate import validate
 
-T01 = "t01_income_expenditure_summary.csv"
-T03 = "t03_expenditure.csv"
-T05 = "t05_fiscal_expenditure_by_economic.csv"
-T09 = "t09_gpb_project_expenditure.csv"
 LINE = re.compile(r"^(?P<file>\S+\.csv):(?P<line>\d+) \[(?P<field>[^\]]+)\]: (?P<message>.+)$")
-
-
-# ---------------------------------------------------------------------------------- mutations
-def _edit(folder: Path, name: str, change) -> None:
-    """Rewrite data/<name> after change(records) mutates its list of records (header first)."""
-    path = folder / "data" / name
-    with path.open(encoding="utf-8", newline="") as f:
-        records = list(csv.reader(f))
-    change(records)
-    with path.open("w", encoding="utf-8", newline="") as f:
-        csv.writer(f, lineterminator="\n").writerows(records)
-
-
-def set_cell(name: str, key: str, field: str, value: str):
-    """Mutation: in data/<name>, the record whose first column is `key` gets `value` in `field`."""
-    def change(records):
-        col = records[0].index(field)
-        [record] = [r for r in records[1:] if r[0] == key]
-        record[col] = value
-    return lambda folder: _edit(folder, name, change)
-
-
-def duplicate_record(name: str, index: int):
-    """Mutation: record `index` (1 = first data row) is written twice, the copy right after it."""
-    return lambda folder: _edit(folder, name, lambda records: records.insert(index + 1, list(records[index])))
-
-
-def append_record(name: str, record: list[str]):
-    return lambda folder: _edit(folder, name, lambda records: records.append(record))
-
-
-def extra_cell(name: str, index: int, value: str):
-    return lambda folder: _edit(folder, name, lambda records: records[index].append(value))
-
-
-def break_reference(section: str):
-    """Mutation: the first [[figure]] reference in that narrative section names no figure."""
-    def change(records):
-        col = records[0].index("text")
-        [record] = [r for r in records[1:] if r[0] == section]
-        record[col], n = re.subn(r"\[\[[^\]]+\]\]", "[[no.such_figure]]", record[col], count=1)
-        assert n == 1
-    return lambda folder: _edit(folder, "narrative.csv", change)
-
-
-def reencode_gbk(name: str):
-    def mutate(folder):
-        path = folder / "data" / name
-        path.write_bytes(path.read_text(encoding="utf-8").encode("gbk"))
-    return mutate
-
-
-def delete(name: str):
-    return lambda folder: (folder / "data" / name).unlink()
 
 
 # ---------------------------------------------------------------------------------- the corpus

@@ -14,22 +14,23 @@ from decimal import Decimal
 
 import pytest
 
-pytest.register_assert_rewrite("site_server")
+from helpers.data import first_report
+from helpers.htmltree import parse_html
+from juesuan.site import render
+from juesuan.site import pages as site_pages
+from juesuan.data.loader import REF
 
-from juesuan.site import render  # noqa: E402
-from juesuan.site import pages as site_pages  # noqa: E402
-from juesuan.data.loader import REF, reports  # noqa: E402
-from site_server import parse_html  # noqa: E402
 
-pytest_plugins = ["site_server"]
+def specs(*kinds: str) -> list:
+    """The 2021 report's page specs of those kinds (all of them without kinds)."""
+    return [s for s in site_pages.pages(first_report()) if not kinds or s.kind in kinds]
 
-REPORTS = reports()
-REPORT = REPORTS[0]
-SPECS = site_pages.pages(REPORT)
-TABLES = [s for s in SPECS if s.kind == "table"]
-NARRATIVE = [s for s in SPECS if s.kind in ("part", "section", "glossary")]
-PERFORMANCE = [s for s in SPECS if s.kind == "performance"]
-HOME = next(s for s in SPECS if s.kind == "report_home")
+
+def spec_params(*kinds: str) -> list:
+    return [pytest.param(s, id=s.url) for s in specs(*kinds)]
+
+
+NARRATIVE_KINDS = ("part", "section", "glossary")
 
 # The report home's headline cards, with the figures as the 2021 report writes them.
 HEADLINE = [
@@ -84,23 +85,24 @@ def page(built_site_dir):
 
 # ---- 附表 ---------------------------------------------------------------------------------------------
 def _columns(resource: str) -> list[dict]:
-    return [f for f in REPORT.fields(resource) if f["name"] not in ("row", "level")]
+    return [f for f in first_report().fields(resource) if f["name"] not in ("row", "level")]
 
 
-@pytest.mark.parametrize("spec", TABLES, ids=[s.url for s in TABLES])
+@pytest.mark.slow
+@pytest.mark.params_from("spec", lambda: spec_params("table"))
 def test_table_cells_equal_the_package(page, spec):
     resource = spec.key
     table = page(spec.url).one("table", "budget")
     columns = _columns(resource)
-    names = [f["name"] for f in REPORT.fields(resource)]
+    names = [f["name"] for f in first_report().fields(resource)]
 
     header = [th.text().strip() for th in table.one("thead").select("th")]
     assert header == [f["title"] for f in columns]
 
     body_rows = table.one("tbody").select("tr")
-    assert len(body_rows) == len(REPORT.rows[resource])
+    assert len(body_rows) == len(first_report().rows[resource])
     checked = 0
-    for tr, typed, raw in zip(body_rows, REPORT.rows[resource], REPORT.cells[resource]):
+    for tr, typed, raw in zip(body_rows, first_report().rows[resource], first_report().cells[resource]):
         tds = tr.select("td")
         assert len(tds) == len(columns), f"row {typed['row']}"
         unit = typed.get("unit") or "万元"
@@ -115,8 +117,8 @@ def test_table_cells_equal_the_package(page, spec):
                 assert len(undisclosed) == (1 if raw_value == "" else 0), where
                 if raw_value not in ("", "—"):
                     # The value shown is the register's figure for this cell.
-                    fid = REPORT.provenance[(resource, typed["row"], f["name"])]
-                    assert shown == fmt_amount(str(REPORT.value(fid)), unit), f"{where} ({fid})"
+                    fid = first_report().provenance[(resource, typed["row"], f["name"])]
+                    assert shown == fmt_amount(str(first_report().value(fid)), unit), f"{where} ({fid})"
                 checked += 1
             elif f["name"] == "code":
                 assert td.classes == ["code"], where
@@ -124,18 +126,19 @@ def test_table_cells_equal_the_package(page, spec):
             else:
                 assert "num" not in td.classes, where
                 assert td.text().strip() == raw_value, where
-    assert checked == sum(1 for _ in REPORT.rows[resource]) * sum(1 for f in columns if f["type"] == "number")
+    assert checked == sum(1 for _ in first_report().rows[resource]) * sum(1 for f in columns if f["type"] == "number")
     # Nothing else on the page is a table number cell.
     assert len(page(spec.url).select("td", "num")) == checked
 
 
+@pytest.mark.slow
 def test_tables_show_undisclosed_and_not_applicable_cells(page):
     """The package has empty (未披露) cells; every one of them is shown as 未披露 and none is shown as a number."""
     empty = shown = 0
-    for spec in TABLES:
+    for spec in specs("table"):
         numeric = [f["name"] for f in _columns(spec.key) if f["type"] == "number"]
-        names = [f["name"] for f in REPORT.fields(spec.key)]
-        empty += sum(1 for raw in REPORT.cells[spec.key] for n in numeric if raw[names.index(n)] == "")
+        names = [f["name"] for f in first_report().fields(spec.key)]
+        empty += sum(1 for raw in first_report().cells[spec.key] for n in numeric if raw[names.index(n)] == "")
         shown += sum(1 for td in page(spec.url).select("td", "num") if td.text().strip() == "未披露")
     assert empty > 0
     assert shown == empty
@@ -144,9 +147,9 @@ def test_tables_show_undisclosed_and_not_applicable_cells(page):
 # ---- narrative pages --------------------------------------------------------------------------------
 def _section_refs(sid: str) -> list[str]:
     """A section and its subsections, in reading order → the [[id]] references of their text."""
-    sec = REPORT.sections[sid]
+    sec = first_report().sections[sid]
     refs = REF.findall(sec["text"] or "")
-    for child in REPORT.children(sid):
+    for child in first_report().children(sid):
         refs += _section_refs(child["id"])
     return refs
 
@@ -155,11 +158,11 @@ def _expected_links(refs: list[str]) -> list[tuple[str, str, str]]:
     """References → (class, text, link anchor) of the links the page must show, in order."""
     out = []
     for fid in refs:
-        fig = REPORT.figure(fid)
+        fig = first_report().figure(fid)
         if fig["unit"] == "科目编码":
             out.append(("code", fig["literal"], None))
         else:
-            out.append(("fig", render.figure_text(REPORT, fid), render.fig_anchor(fid)))
+            out.append(("fig", render.figure_text(first_report(), fid), render.fig_anchor(fid)))
     return out
 
 
@@ -173,7 +176,8 @@ def _shown_links(article) -> list[tuple[str, str, str]]:
     return out
 
 
-@pytest.mark.parametrize("spec", NARRATIVE, ids=[s.url for s in NARRATIVE])
+@pytest.mark.slow
+@pytest.mark.params_from("spec", lambda: spec_params(*NARRATIVE_KINDS))
 def test_narrative_figures_equal_the_register(page, spec):
     refs = _section_refs(spec.key)
     assert refs, f"{spec.url}: the sections shown have no figures"
@@ -181,40 +185,43 @@ def test_narrative_figures_equal_the_register(page, spec):
     assert shown == _expected_links(refs)
     # Figures the report states are shown as the report writes them.
     for fid, (cls, text, _) in zip(refs, shown):
-        fig = REPORT.figure(fid)
+        fig = first_report().figure(fid)
         if fig["status"] == "stated":
             assert text == re.sub(r"\s+", "", fig["literal"]), fid
 
 
 def test_every_section_of_parts_one_to_three_is_on_a_page():
     """The narrative pages together show every figure reference of 第一部分 to 第三部分, once."""
-    shown = [fid for s in NARRATIVE for fid in _section_refs(s.key)]
+    shown = [fid for s in specs(*NARRATIVE_KINDS) for fid in _section_refs(s.key)]
     expected = [fid for pid in ("p1", "p2", "p3") for fid in _section_refs(pid)]
     assert sorted(shown) == sorted(expected)
     assert len(expected) > 100
 
 
 # ---- report home ------------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_home_headline_cards(page):
-    cards = page(HOME.url).one("div", "headline").select("div", "card")
+    home = next(s for s in specs() if s.kind == "report_home")
+    cards = page(home.url).one("div", "headline").select("div", "card")
     assert len(cards) == len(HEADLINE)
     for card, (fid, written) in zip(cards, HEADLINE):
         link = card.one("div", "value").one("a", "fig")
-        assert link.text() == written == render.figure_text(REPORT, fid)
+        assert link.text() == written == render.figure_text(first_report(), fid)
         assert link.attrs["href"].endswith("#" + render.fig_anchor(fid))
-        assert card.one("div", "label").text() == REPORT.figure(fid)["label"]
+        assert card.one("div", "label").text() == first_report().figure(fid)["label"]
 
 
 # ---- performance forms ------------------------------------------------------------------------------
 AMOUNT_FIELDS = ["budget", "executed", "budget_fiscal", "executed_fiscal", "budget_other", "executed_other"]
 
 
-@pytest.mark.parametrize("spec", PERFORMANCE, ids=[s.url for s in PERFORMANCE])
+@pytest.mark.slow
+@pytest.mark.params_from("spec", lambda: spec_params("performance"))
 def test_performance_amounts_equal_the_package(page, spec):
-    projects = REPORT.rows["performance_projects"]
+    projects = first_report().rows["performance_projects"]
     index = next(i for i, p in enumerate(projects) if p["form"] == spec.key)
-    names = [f["name"] for f in REPORT.fields("performance_projects")]
-    raw = REPORT.cells["performance_projects"][index]
+    names = [f["name"] for f in first_report().fields("performance_projects")]
+    raw = first_report().cells["performance_projects"][index]
     article = page(spec.url)
     form = article.select("table", "form")[0]
     shown = [td.text().strip() for td in form.select("td", "num")]
@@ -222,11 +229,12 @@ def test_performance_amounts_equal_the_package(page, spec):
     assert form.select("td")[0].text() == projects[index]["project"]
 
 
-@pytest.mark.parametrize("spec", PERFORMANCE, ids=[s.url for s in PERFORMANCE])
+@pytest.mark.slow
+@pytest.mark.params_from("spec", lambda: spec_params("performance"))
 def test_performance_figures_equal_the_register(page, spec):
-    project = next(p for p in REPORT.rows["performance_projects"] if p["form"] == spec.key)
+    project = next(p for p in first_report().rows["performance_projects"] if p["form"] == spec.key)
     refs = REF.findall(project["goal_expected"] or "") + REF.findall(project["goal_actual"] or "")
-    for row in REPORT.rows["performance_indicators"]:
+    for row in first_report().rows["performance_indicators"]:
         if row["form"] == spec.key:
             refs += REF.findall(row["expected"] or "") + REF.findall(row["actual"] or "")
     assert refs
@@ -235,7 +243,7 @@ def test_performance_figures_equal_the_register(page, spec):
 
 def test_performance_amounts_as_written():
     """The three forms' amounts, as the 2021 report prints them (a guard on the package values used above)."""
-    got = [[fmt_amount(str(p[n])) for n in AMOUNT_FIELDS] for p in REPORT.rows["performance_projects"]]
+    got = [[fmt_amount(str(p[n])) for n in AMOUNT_FIELDS] for p in first_report().rows["performance_projects"]]
     assert got == [
         ["5.00", "4.64", "5.00", "4.64", "0.00", "0.00"],
         ["102.24", "102.24", "102.24", "102.24", "0.00", "0.00"],
@@ -244,12 +252,13 @@ def test_performance_amounts_as_written():
 
 
 # ---- the register page ------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_register_page_lists_every_figure(page):
-    spec = next(s for s in SPECS if s.kind == "figures")
+    spec = next(s for s in specs() if s.kind == "figures")
     article = page(spec.url)
     rows = {tr.attrs["id"]: tr for tr in article.select("tr") if tr.attrs.get("id", "").startswith("fig-")}
-    assert len(rows) == len(REPORT.figures)
-    for fid in REPORT.figures:
+    assert len(rows) == len(first_report().figures)
+    for fid in first_report().figures:
         tr = rows[render.fig_anchor(fid)]
         assert tr.one("td", "code").text() == fid
-        assert tr.one("td", "num").text() == render.figure_text(REPORT, fid)
+        assert tr.one("td", "num").text() == render.figure_text(first_report(), fid)

@@ -8,37 +8,40 @@ from urllib.parse import urlsplit
 
 import pytest
 
-pytest.register_assert_rewrite("site_server")
+from helpers.data import all_reports
+from helpers.site import nav_urls, page_urls
+from juesuan.site import pages as site_pages
 
-from juesuan.site import pages as site_pages  # noqa: E402
-from juesuan.data.loader import reports  # noqa: E402
-from site_server import nav_urls  # noqa: E402
-
-pytest_plugins = ["site_server"]
-
-REPORTS = reports()
-# Expected pages: the site home, every generated page of every report, the about page.
-EXPECTED = [""] + [s.url for r in REPORTS for s in site_pages.pages(r)] + ["about/"]
 # 1 home + (overview, report home, 10 explanation sections, glossary, 3 performance forms,
 # 15 tables, figures, checks, data) + about = 36 for the single 2021 report.
 EXPECTED_COUNT = 36
 
 
+def expected_pages() -> list[str]:
+    """Expected pages: the site home, every generated page of every report, the about page."""
+    return [""] + [s.url for r in all_reports() for s in site_pages.pages(r)] + ["about/"]
+
+
+def page_params() -> list:
+    return [pytest.param(p, id=p or "home") for p in expected_pages()]
+
+
 def test_expected_page_list_has_the_known_size():
-    assert len(REPORTS) == 1
-    assert len(EXPECTED) == EXPECTED_COUNT
-    assert len(set(EXPECTED)) == EXPECTED_COUNT
+    assert len(all_reports()) == 1
+    assert len(expected_pages()) == EXPECTED_COUNT
+    assert len(set(expected_pages())) == EXPECTED_COUNT
 
 
+@pytest.mark.slow
 def test_nav_of_the_build_lists_exactly_the_expected_pages(built_site_dir):
-    assert nav_urls(built_site_dir) == EXPECTED
+    assert nav_urls(built_site_dir) == expected_pages()
 
 
+@pytest.mark.slow
 def test_every_built_page_is_in_the_nav(built_site_dir):
     """No orphan page: the HTML pages in the build are exactly those of the nav (plus Material's 404)."""
-    built = sorted(p.parent.relative_to(built_site_dir).as_posix() + "/" for p in built_site_dir.rglob("index.html"))
-    built = ["" if u == "./" else u for u in built]
-    assert built == sorted(EXPECTED)
+    built = page_urls(built_site_dir)
+    assert built == sorted(expected_pages())
     assert (built_site_dir / "404.html").is_file()
 
 
@@ -79,9 +82,10 @@ def visits(chromium, site):
     """Every expected page, visited once, a few at a time (the tests below read the results)."""
     context = chromium.new_context(service_workers="block")
     out = {}
+    expected = expected_pages()
     try:
-        for i in range(0, len(EXPECTED), BATCH):
-            opened = [(path, _open(context, site, path)) for path in EXPECTED[i:i + BATCH]]
+        for i in range(0, len(expected), BATCH):
+            opened = [(path, _open(context, site, path)) for path in expected[i:i + BATCH]]
             for path, handles in opened:
                 try:
                     out[path] = _finish(*handles)
@@ -99,7 +103,8 @@ def _visit(visits, path):
     return found
 
 
-@pytest.mark.parametrize("path", EXPECTED, ids=[p or "home" for p in EXPECTED])
+@pytest.mark.slow
+@pytest.mark.params_from("path", page_params)
 def test_page_loads_cleanly(visits, site, path):
     info, seen = _visit(visits, path)
     assert info["status"] == 200
@@ -111,7 +116,8 @@ def test_page_loads_cleanly(visits, site, path):
     assert site.url(path) in seen["requests"]
 
 
-@pytest.mark.parametrize("path", EXPECTED, ids=[p or "home" for p in EXPECTED])
+@pytest.mark.slow
+@pytest.mark.params_from("path", page_params)
 def test_page_asks_no_other_host(visits, site, path):
     _, seen = _visit(visits, path)
     foreign = [u for u in seen["requests"]
@@ -120,7 +126,8 @@ def test_page_asks_no_other_host(visits, site, path):
     assert foreign == []
 
 
-@pytest.mark.parametrize("path", EXPECTED, ids=[p or "home" for p in EXPECTED])
+@pytest.mark.slow
+@pytest.mark.params_from("path", page_params)
 def test_page_is_chinese_with_one_h1(visits, path):
     info, _ = _visit(visits, path)
     assert info["lang"].startswith("zh")
@@ -128,9 +135,10 @@ def test_page_is_chinese_with_one_h1(visits, path):
     assert info["h1"][0].strip() != ""
 
 
+@pytest.mark.slow
 def test_page_titles_are_the_h1_of_generated_pages(visits):
     """Each generated page's h1 is its title (the report home and sections as written)."""
-    for report in REPORTS:
+    for report in all_reports():
         for spec in site_pages.pages(report):
             h1 = _visit(visits, spec.url)[0]["h1"][0].strip()
             if spec.kind == "part":

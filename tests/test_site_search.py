@@ -13,7 +13,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-pytest_plugins = ["site_server"]
+pytestmark = pytest.mark.slow  # every test here searches the built site in Chromium, or reads its index
 
 R = "miyi-cxjmyl-2021/"  # the 2021 report
 

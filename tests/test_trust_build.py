@@ -9,84 +9,30 @@ A build takes 5-10 s; the fault builds run two at a time (one per CPU of the CI 
 from __future__ import annotations
 
 import concurrent.futures
-import functools
-import http.server
 import os
 import re
-import shutil
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 
-from conftest import PACKAGE
-from test_package_faults import _edit, delete, duplicate_record, reencode_gbk, set_cell
+from helpers.build import built_files, copy_project, mkdocs_build
+from helpers.mutations import append_text, delete, drop_record, duplicate_record, open_quote, reencode_gbk, set_cell
+from helpers.paths import DATA, ROOT, SLUG, T01, T03, T05, T09
+from helpers.server import serve
 
-pytest_plugins = ["site_server"]
+pytestmark = pytest.mark.slow  # every test here builds a copy of the project or runs make
 
-ROOT = Path(__file__).resolve().parent.parent
-MKDOCS = Path(sys.executable).with_name("mkdocs")
-SLUG = PACKAGE.name  # miyi-cxjmyl-2021
-DATA = f"datapackage/{SLUG}/data"  # as the build names the files (relative to the project)
 EPOCH = "1700000000"  # SOURCE_DATE_EPOCH of every build here
-T01 = "t01_income_expenditure_summary.csv"
-T03 = "t03_expenditure.csv"
-T05 = "t05_fiscal_expenditure_by_economic.csv"
-T09 = "t09_gpb_project_expenditure.csv"
 
 
-# ---------------------------------------------------------------------------------- the project copy
-@functools.lru_cache(maxsize=1)
-def _project_files() -> tuple[str, ...]:
-    """The files of the project as a fresh clone (plus files not yet committed) would have them."""
-    out = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
-                         check=True, capture_output=True).stdout.decode("utf-8")
-    return tuple(sorted(f for f in out.split("\0") if f and (ROOT / f).is_file()))
-
-
-def copy_project(dest: Path) -> Path:
-    """A copy of the project in dest, with node_modules symlinked (the build serves the npm chart runtime)."""
-    for rel in _project_files():
-        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(ROOT / rel, dest / rel)
-    (dest / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
-    return dest
-
-
-def mkdocs_build(project: Path, out: Path, **extra_env: str) -> subprocess.CompletedProcess:
-    """The real CLI, strict, in the copy; stdout and stderr together in .stdout."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    env.update(NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH=EPOCH, **extra_env)
-    return subprocess.run([str(MKDOCS), "build", "--strict", "-d", str(out)], cwd=project, env=env, text=True,
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=600)
-
-
-def built_files(out: Path) -> list[str]:
-    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) if out.exists() else []
+def build(project: Path, out: Path, **extra_env: str) -> subprocess.CompletedProcess:
+    """The shared mkdocs build of a copy of the project, with this module's SOURCE_DATE_EPOCH."""
+    return mkdocs_build(out, project, SOURCE_DATE_EPOCH=EPOCH, **extra_env)
 
 
 # ---------------------------------------------------------------------------------- 1. broken packages
-def drop_record(name: str, key: str):
-    """Mutation: the record whose first column is `key` is removed from data/<name>."""
-    def change(records):
-        [record] = [r for r in records[1:] if r[0] == key]
-        records.remove(record)
-    return lambda folder: _edit(folder, name, change)
-
-
-def open_quote(name: str, line: int, last: bool = False):
-    """Mutation: a stray double quote opens the second (or the last) cell of that file line, never closed."""
-    def mutate(folder):
-        path = folder / "data" / name
-        lines = path.read_text(encoding="utf-8").split("\n")
-        at = lines[line - 1].rfind(",") + 1 if last else lines[line - 1].find(",") + 1
-        lines[line - 1] = lines[line - 1][:at] + '"' + lines[line - 1][at:]
-        path.write_text("\n".join(lines), encoding="utf-8")
-    return mutate
-
-
 # id → (mutation, file, line, field, message start, number of problems printed).
 # line/field None: the problem is about the whole file / no single field.
 FAULTS = {
@@ -122,7 +68,7 @@ def _fault_build(tmp: Path, fault: str) -> tuple[subprocess.CompletedProcess, Pa
     project = copy_project(tmp / fault / "project")
     FAULTS[fault][0](project / "datapackage" / SLUG)
     out = tmp / fault / "site"
-    return mkdocs_build(project, out), out
+    return build(project, out), out
 
 
 @pytest.fixture(scope="module")
@@ -248,20 +194,6 @@ MARKER_NAME = "title-ran-code"
 CODE_TITLE = "{{ cycler.__init__.__globals__.os.system('touch " + MARKER_NAME + "') }}"
 
 
-def _append(name: str, key: str, field: str, text: str):
-    """Mutation: `text` is appended to the cell (after a line break in multi-paragraph text)."""
-    def change(records):
-        col = records[0].index(field)
-        [record] = [r for r in records[1:] if r[0] == key]
-        record[col] += ("\n" if field == "text" else "") + text
-    return lambda folder: _edit(folder, name, change)
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002
-        pass
-
-
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     """The package with hostile strings in seven text fields, built; (process, site dir, project dir)."""
@@ -269,10 +201,10 @@ def hostile(tmp_path_factory):
     project = copy_project(tmp / "project")
     folder = project / "datapackage" / SLUG
     for name, key, field, text, _ in TARGETS.values():
-        _append(name, key, field, text)(folder)
+        append_text(name, key, field, text)(folder)
     marker = project / MARKER_NAME
-    _append("narrative.csv", "p2-s3", "title", CODE_TITLE.replace(MARKER_NAME, str(marker)))(folder)
-    done = mkdocs_build(project, tmp / "site")
+    append_text("narrative.csv", "p2-s3", "title", CODE_TITLE.replace(MARKER_NAME, str(marker)))(folder)
+    done = build(project, tmp / "site")
     return done, tmp / "site", project
 
 
@@ -281,13 +213,8 @@ def hostile_site(hostile):
     done, out, _ = hostile
     if done.returncode != 0:
         pytest.fail(f"the hostile package did not build:\n{done.stdout[-3000:]}")
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/{SLUG}/"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+    with serve(out) as port:
+        yield f"http://127.0.0.1:{port}/{SLUG}/"
 
 
 _PROBE = """() => {
@@ -397,8 +324,8 @@ def test_hostile_text_keeps_the_page_width(hostile_pages, width, path):
 
 def test_hostile_raw_in_a_title_builds(tmp_path):
     project = copy_project(tmp_path / "project")
-    _append("narrative.csv", "p2-s2", "title", "{% raw %} | a | b |")(project / "datapackage" / SLUG)
-    done = mkdocs_build(project, tmp_path / "site")
+    append_text("narrative.csv", "p2-s2", "title", "{% raw %} | a | b |")(project / "datapackage" / SLUG)
+    done = build(project, tmp_path / "site")
     assert done.returncode == 0, done.stdout[-1500:]
     html = (tmp_path / "site" / SLUG / "explanation" / "02" / "index.html").read_text("utf-8")
     assert "二、收入决算情况说明{% raw %} | a | b |" in html
@@ -414,7 +341,7 @@ def two_builds(tmp_path_factory):
     sites = []
     for name, tz in (("one", "Pacific/Kiritimati"), ("second-copy", "Etc/GMT+12")):
         project = copy_project(tmp / name / "project")
-        done = mkdocs_build(project, tmp / name / "site", TZ=tz)
+        done = build(project, tmp / name / "site", TZ=tz)
         assert done.returncode == 0, done.stdout[-3000:]
         sites.append(tmp / name / "site")
     return sites

@@ -2,7 +2,7 @@
 (no serious or critical violation), declares Chinese, orders its headings, labels its tables and shows
 where the keyboard focus is.
 
-The site is the real build (fixture `site` of site_server.py); axe-core comes from the npm packages
+The site is the real build (fixture `site` of conftest.py); axe-core comes from the npm packages
 pinned in package.json (node_modules/axe-core).
 """
 
@@ -12,23 +12,18 @@ import json
 import posixpath
 import re
 from collections import Counter
-from html.parser import HTMLParser
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
-pytest_plugins = ["site_server"]
+from helpers.htmltree import parse_html
+from helpers.paths import ROOT
+from helpers.site import page_urls
 
-ROOT = Path(__file__).resolve().parent.parent
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_VERSION = "4.14.1"  # package.json
-
-
-def page_urls(site_dir: Path) -> list[str]:
-    """Every page of the build as a site-relative directory URL ('' for the home), sorted."""
-    urls = sorted(p.parent.relative_to(site_dir).as_posix() + "/" for p in site_dir.rglob("index.html"))
-    return ["" if u == "./" else u for u in urls]
 
 
 def _all_pages(site_dir: Path) -> list[str]:
@@ -37,33 +32,31 @@ def _all_pages(site_dir: Path) -> list[str]:
 
 
 # ---------------------------------------------------------------------------------- 4. links
-class _Page(HTMLParser):
-    """One HTML file → its ids (anchor targets) and every URL it refers to (tag, attribute, value)."""
+URL_ATTRS = {"href", "src", "data-vega", "poster", "action"}
 
-    URL_ATTRS = {"href", "src", "data-vega", "poster", "action"}
 
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.ids: set[str] = set()
-        self.refs: list[tuple[str, str, str]] = []
+@dataclass
+class _Page:
+    """One HTML file's ids (anchor targets) and every URL it refers to (tag, attribute, value)."""
 
-    def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if value is None:
-                continue
-            if name == "id" or (tag == "a" and name == "name"):
-                self.ids.add(value)
-            elif name in self.URL_ATTRS:
-                self.refs.append((tag, name, value))
-            elif name == "srcset":
-                self.refs.extend((tag, name, part.split()[0]) for part in value.split(",") if part.strip())
-
-    handle_startendtag = handle_starttag
+    ids: set[str] = field(default_factory=set)
+    refs: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def _parse(path: Path) -> _Page:
+    """One HTML file → its ids and the URLs of its elements, in document order (valueless attributes skipped)."""
     page = _Page()
-    page.feed(path.read_text(encoding="utf-8"))
+    for node in parse_html(path.read_text(encoding="utf-8")).iter():
+        tag = node.tag
+        for name, value in node.raw_attrs:
+            if value is None:
+                continue
+            if name == "id" or (tag == "a" and name == "name"):
+                page.ids.add(value)
+            elif name in URL_ATTRS:
+                page.refs.append((tag, name, value))
+            elif name == "srcset":
+                page.refs.extend((tag, name, part.split()[0]) for part in value.split(",") if part.strip())
     return page
 
 
@@ -131,11 +124,13 @@ def links(site):
     return check_links(site.dir)
 
 
+@pytest.mark.slow
 def test_every_internal_link_and_anchor_resolves(links):
     counts, broken = links
     assert broken == [], f"{len(broken)} broken of {counts['internal']} internal links:\n" + "\n".join(broken[:50])
 
 
+@pytest.mark.slow
 def test_link_check_saw_the_whole_site(site, links):
     """Every HTML file was read, every page has internal links, and the anchors were checked."""
     counts, _ = links
@@ -165,6 +160,7 @@ def test_link_checker_finds_what_is_broken(tmp_path):
     assert (counts["internal"], counts["anchors"], counts["external"]) == (8, 4, 1)
 
 
+@pytest.mark.slow
 def test_search_index_locations_resolve(site):
     """Every search result points at a built page and, with an anchor, at an id on it."""
     index = json.loads((site.dir / "search" / "search_index.json").read_text(encoding="utf-8"))
@@ -182,6 +178,7 @@ def test_search_index_locations_resolve(site):
     assert len(index["docs"]) > len(page_urls(site.dir)) and anchors > 0
 
 
+@pytest.mark.slow
 def test_sitemap_lists_exactly_the_built_pages(site):
     base = _site_url(site.dir)
     locs = re.findall(r"<loc>([^<]+)</loc>", (site.dir / "sitemap.xml").read_text(encoding="utf-8"))
@@ -265,34 +262,40 @@ def _violations(audited, impacts) -> dict[str, list[str]]:
     return found
 
 
+@pytest.mark.slow
 def test_axe_ran_on_every_page(site, audited):
     assert list(audited) == _all_pages(site.dir)
     assert {r["version"] for r in audited.values()} == {AXE_VERSION}
 
 
+@pytest.mark.slow
 def test_axe_saw_the_live_charts(audited):
     """The audit ran on the pages as a reader sees them: every chart had become a live view."""
     states = {path: r["charts"] for path, r in audited.items() if r["charts"]}
     assert states and {s for v in states.values() for s in v} == {"live"}, states
 
 
+@pytest.mark.slow
 def test_axe_no_serious_or_critical_violation(audited):
     found = _violations(audited, {"serious", "critical"})
     assert found == {}, "\n".join(f"{k}: {len(v)} nodes, e.g. {v[:3]}" for k, v in found.items())
 
 
+@pytest.mark.slow
 def test_axe_no_moderate_or_minor_violation(audited):
     """Not required by the brief's bar, but counted: moderate and minor findings."""
     found = _violations(audited, {"moderate", "minor"})
     assert found == {}, "\n".join(f"{k}: {len(v)} nodes, e.g. {v[:3]}" for k, v in found.items())
 
 
+@pytest.mark.slow
 def test_html_lang_is_chinese(audited):
     """Material's `language: zh` gives lang="zh" (it has no zh-CN; zh is Simplified Chinese in Material)."""
     langs = {path: r["lang"] for path, r in audited.items()}
     assert set(langs.values()) == {"zh"}, langs
 
 
+@pytest.mark.slow
 def test_headings_start_at_h1_and_skip_no_level(audited):
     """In the content: the first heading is the only h1, and each heading is at most one level below the last."""
     bad = {}
@@ -309,6 +312,7 @@ def test_headings_start_at_h1_and_skip_no_level(audited):
     assert bad == {}
 
 
+@pytest.mark.slow
 def test_every_table_has_header_cells(audited):
     headless = [f"/{path}: {t['text']!r}" for path, r in audited.items() for t in r["tables"] if t["th"] == 0]
     assert headless == []
@@ -329,11 +333,13 @@ def _unlabelled(audited) -> list[tuple[str, str]]:
             if not (t["caption"] or t["wrapperLabel"])]
 
 
+@pytest.mark.slow
 def test_every_other_table_is_labelled(audited):
     """Every table has a <caption> or sits in a wrapper with an aria-label (the known exceptions below)."""
     assert [x for x in _unlabelled(audited) if x not in UNLABELLED] == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", UNLABELLED, ids=lambda w: w[0].strip("/"))
 def test_known_unlabelled_table_is_labelled(audited, where):
     assert where not in _unlabelled(audited), UNLABELLED[where]
@@ -352,6 +358,7 @@ _FOCUS = """() => {
 }"""
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", ["", "miyi-cxjmyl-2021/tables/03/"])
 def test_keyboard_focus_is_visible(site, chromium, path):
     """Tab from the top: the skip link, then every stop up to the first link of the content, shows focus:
