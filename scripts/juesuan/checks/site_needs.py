@@ -16,7 +16,7 @@ def check_site_needs(report: Report) -> list[Problem]:
     """Charts whose needs are partly missing; headline figures the package names but lacks."""
     if report.meta.get("format") not in formats.available():
         return []  # reported by check_meta
-    problems = list(getattr(charts, "problems", lambda r: [])(report))  # TEMP until charts.problems lands
+    problems = list(charts.problems(report))
     file = display(report.folder / "datapackage.json")
     for fid in report.site.get("headline") or []:
         if fid not in report.figures:
