@@ -25,7 +25,7 @@ from juesuan.importer.layout import group_lines, join_line, join_wrapped
 from juesuan.importer.plaintext import split_pages
 from juesuan.importer.visibility import inked_fonts, shown_lines
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"  # ../shared next to the project (CI: same path)
+SHARED = Path(__file__).resolve().parent / "fixtures" / "shared"  # copies of ../shared/samples and the source text
 DEPT = SHARED / "samples" / "2026-shanghai-putuo-justice-bureau-dept-budget.pdf"
 UNIT = SHARED / "samples" / "2026-shanghai-putuo-justice-bureau-unit-budget.pdf"
 SOURCE = SHARED / "source" / "000_ec93d5c4c31f7204.txt"
