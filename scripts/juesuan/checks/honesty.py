@@ -96,7 +96,7 @@ def check_cells(report: Report) -> list[Problem]:
     """Table cells ↔ provenance ↔ figures: each value cell points to one figure of the same value."""
     problems = []
     seen = set()
-    resources = [r["name"] for r in report.table_resources] + ["performance_projects"]
+    resources = [r["name"] for r in report.table_resources] + (["performance_projects"] if report.has("performance_projects") else [])
     for name in resources:
         numeric = [f["name"] for f in report.fields(name) if f["type"] == "number"]
         for i, (row, raw) in enumerate(zip(report.rows[name], report.cells[name])):

@@ -10,7 +10,8 @@ from juesuan.data.problems import Problem
 from juesuan.paths import display
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-META_FIELDS = {"format": str, "unit": str, "unit_id": str, "year": int, "kind": str, "department": str, "province": str, "city": str, "county": str}
+META_FIELDS = {"format": str, "unit": str, "unit_id": str, "year": int, "kind": str}
+OPTIONAL_FIELDS = {"department": str, "province": str, "city": str, "county": str}  # an imported draft may not know them
 
 
 def check_meta(report: Report) -> list[Problem]:
@@ -23,6 +24,9 @@ def check_meta(report: Report) -> list[Problem]:
     for key, typ in META_FIELDS.items():
         if not isinstance(meta.get(key), typ) or meta.get(key) in ("", None):
             problems.append(Problem("meta-field", file, None, f"report.{key}", f"needs a {typ.__name__} value"))
+    for key, typ in OPTIONAL_FIELDS.items():
+        if key in meta and (not isinstance(meta[key], typ) or meta[key] == ""):
+            problems.append(Problem("meta-field", file, None, f"report.{key}", f"needs a {typ.__name__} value, or leave it out"))
     if isinstance(meta.get("unit_id"), str) and not SLUG.match(meta["unit_id"]):
         problems.append(Problem("meta-unit-id", file, None, "report.unit_id", "use lower-case letters, digits and hyphens (it is a URL segment)"))
     if not SLUG.match(report.folder.name):

@@ -73,6 +73,10 @@ class Report:
                 return res
         raise PackageLacks(display(self.folder / "datapackage.json"), f"a resource named {name!r}")
 
+    def has(self, name: str) -> bool:
+        """Whether the package has a resource of that name."""
+        return any(res["name"] == name for res in self.descriptor["resources"])
+
     def path_of(self, name: str) -> Path:
         """Resource name → path of its file on disk."""
         return self.folder / self.resource(name)["path"]
@@ -220,6 +224,10 @@ def check_folder(folder: Path) -> tuple[dict | None, list[Problem]]:
     return descriptor, _encoding_problems(folder, descriptor) or _problems_of(package.validate(), folder, descriptor)
 
 
+# Resources a package may leave out; everything else asks for them as empty when absent.
+OPTIONAL = ("performance_projects", "performance_indicators", "self_assessment", "work_figures", "organisation")
+
+
 def _read(folder: Path, descriptor: dict) -> Report:
     """A validated package folder → its Report (typed rows, raw cells, file lines)."""
     report = Report(folder=folder, descriptor=descriptor)
@@ -228,6 +236,9 @@ def _read(folder: Path, descriptor: dict) -> Report:
             continue
         report.cells[res["name"]], report.rows[res["name"]] = _read_table(folder / res["path"], res["schema"])
         report.lines[res["name"]] = record_lines(folder / res["path"])
+    for name in OPTIONAL:  # a report without performance forms or work figures has no such rows
+        report.rows.setdefault(name, [])
+        report.cells.setdefault(name, [])
     return report
 
 

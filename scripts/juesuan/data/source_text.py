@@ -22,7 +22,8 @@ CALENDAR = re.compile(
     r"\d{4}年(?:度)?(?:\d{1,2}月(?:\d{1,2}日|底)?)?(?:-\d{4}年\d{1,2}月)?"
     r"|\d{1,2}-\d{1,2}月|\d{1,2}月(?:\d{1,2}日|起)?|〔\d{4}〕\s*\d+\s*号"
 )
-NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# Digits with an optional decimal part; thousands separators ("19,044.27", "14,206") belong to the number.
+NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 # Units as written right after a number, longest first.
 UNITS = (
     "元/人.年", "元/人.月", "万元", "万份", "人次", "件次", "批次", "个月",
@@ -77,8 +78,15 @@ def sentence_at(line: str, offset: int) -> str:
 
 def numbers(path: Path) -> list[Number]:
     """Source file → every number it states, in reading order."""
+    return numbers_in(read_lines(path))
+
+
+def numbers_in(lines: list[str], only: set[int] | None = None) -> list[Number]:
+    """Lines of a source text (and optionally the 1-based line numbers to read) → every number they state."""
     found = []
-    for lineno, raw in enumerate(read_lines(path), 1):
+    for lineno, raw in enumerate(lines, 1):
+        if only is not None and lineno not in only:
+            continue
         masked = _mask(raw)
         for m in NUMBER.finditer(masked):
             rest = masked[m.end():]
@@ -88,7 +96,7 @@ def numbers(path: Path) -> list[Number]:
             gap = masked[m.end():].find(unit) if unit else 0
             literal = raw[m.start():m.end() + gap + len(unit)] if unit else m.group()
             found.append(
-                Number(lineno, m.start(), literal, Decimal(m.group()), unit, sentence_at(raw, m.start()))
+                Number(lineno, m.start(), literal, Decimal(m.group().replace(",", "")), unit, sentence_at(raw, m.start()))
             )
     return found
 
@@ -98,4 +106,4 @@ def literal_value(literal: str) -> Decimal:
     m = NUMBER.search(literal)
     if not m:
         raise ValueError(f"no number in {literal!r}")
-    return Decimal(m.group())
+    return Decimal(m.group().replace(",", ""))

@@ -213,3 +213,14 @@ def amount_unit(report: Report) -> str:
 def headline_figures(report: Report) -> list[str]:
     """The figures of the report's headline cards: the format's, then the package's own (descriptor site.headline)."""
     return [f for f in list(report.format.get("headline") or []) + list(report.site.get("headline") or []) if f in report.figures]
+
+
+def publisher(report: Report) -> str:
+    """The publishing unit, with its department when the package names one."""
+    meta = report.meta
+    return f"{meta['unit']}（{meta['department']}所属）" if meta.get("department") else meta["unit"]
+
+
+def region(report: Report) -> str:
+    """Province, city and county as the package names them ('' when it names none)."""
+    return "".join(report.meta.get(k) or "" for k in ("province", "city", "county"))
