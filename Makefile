@@ -19,7 +19,7 @@ export PYTHONPATH := $(CURDIR)/scripts
 # Reproducible builds: dates in the sitemap and gzip headers come from the last commit, not the clock.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: setup system python requirements npm validate build serve dev test test-fast bench clean
+.PHONY: setup system python requirements npm import validate build serve dev test test-fast bench clean
 
 setup: system python npm
 
@@ -63,6 +63,13 @@ npm: $(NPMSTAMP)
 $(NPMSTAMP): package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# Import a published report (PDF, DOCX or text) as a draft package: make import SRC=report.pdf [DEST=folder] [FORCE=1]
+# [UNIT=…] [YEAR=…] [KIND=…] [FORMAT=…] [SLUG=…]. The last line printed is the folder written.
+import: python
+	@test -n "$(SRC)" || { echo "error: give the report file: make import SRC=<file.pdf|.docx|.txt>" >&2; exit 2; }
+	$(PY) -m juesuan.importer "$(SRC)" $(if $(DEST),--dest "$(DEST)") $(if $(FORCE),--force) $(if $(UNIT),--unit "$(UNIT)") \
+	  $(if $(YEAR),--year "$(YEAR)") $(if $(KIND),--kind "$(KIND)") $(if $(FORMAT),--format "$(FORMAT)") $(if $(SLUG),--slug "$(SLUG)")
 
 validate: python
 	$(PY) -m juesuan.tools.validate

@@ -1,0 +1,125 @@
+"""A published report file (PDF, DOCX or text) and the clerk's overrides → a draft package folder under DEST, or an ImportFailed saying why.
+
+The steps: extract (importer/extract.py) → identify format and metadata (identify.py) → narrative,
+glossary and tables (narrative.py, tables.py) → figures register and provenance (register.py) →
+codes → review list → the folder, written whole or not at all (draft.py).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from slugify import slugify
+
+from juesuan.data import formats
+from juesuan.importer import draft
+from juesuan.importer.extract import extract
+from juesuan.importer.identify import identify
+from juesuan.importer.model import Document, SourceError
+from juesuan.importer.register import Register, narrative_figures, table_figures
+from juesuan.importer.review import Review
+
+CODE_LEVEL = {3: "类", 5: "款", 7: "项"}
+
+
+class ImportFailed(Exception):
+    """The import cannot go on; the message says what failed and what to do (one line)."""
+
+
+@dataclass
+class Overrides:
+    """What the clerk gives on the command line (None: read it from the report)."""
+
+    unit: str | None = None
+    year: int | None = None
+    kind: str | None = None
+    format: str | None = None
+    slug: str | None = None
+
+
+def _parse_narrative(doc: Document, fmt: dict):
+    from juesuan.importer.narrative import parse_glossary, parse_narrative
+
+    narrative = parse_narrative(doc, fmt)
+    return narrative, parse_glossary(doc, narrative, fmt)
+
+
+def _parse_tables(doc: Document, fmt: dict):
+    from juesuan.importer.tables import parse_tables
+
+    return parse_tables(doc, fmt)
+
+
+def codes_of(tables) -> tuple[list[dict], list[str]]:
+    """Parsed tables → the classification codes they print, with names as printed; and the codes left out (no parent listed)."""
+    found: dict[str, dict] = {}
+    for t in tables:
+        scheme = getattr(t, "scheme", None) or "functional"
+        for row in t.rows:
+            code = (row.code or "").strip()
+            if code and len(code) in CODE_LEVEL and code not in found and row.name:
+                found[code] = {"code": code, "scheme": scheme, "level": CODE_LEVEL[len(code)],
+                               "parent": code[:-2] if len(code) > 3 else "", "name": row.name,
+                               "name_source": f"附表{t.number}（导入）", "description": "", "description_lines": "", "note": ""}
+    left_out = sorted(c for c, row in found.items() if row["parent"] and row["parent"] not in found)
+    while left_out:
+        for c in left_out:
+            found.pop(c, None)
+        left_out2 = sorted(c for c, row in found.items() if row["parent"] and row["parent"] not in found)
+        if not left_out2:
+            break
+        left_out = left_out2
+    missing = sorted(c for t in tables for row in t.rows if (c := (row.code or "").strip()) and c not in found)
+    return sorted(found.values(), key=lambda r: r["code"]), sorted(set(missing))
+
+
+def run(src: Path, dest_root: Path, force: bool = False, overrides: Overrides | None = None) -> Path:
+    """Import one report file → the draft package folder it wrote."""
+    o = overrides or Overrides()
+    try:
+        doc = extract(src)
+    except SourceError as exc:
+        raise ImportFailed(str(exc)) from None
+    ident = identify(doc, o.format)
+    unit, year, kind = o.unit or ident.unit.value, o.year or ident.year.value, o.kind or ident.kind.value
+    if not unit or not year or not kind:
+        lacking = [w for w, v in (("单位名称 UNIT=", unit), ("年度 YEAR=", year), ("报告种类 KIND=", kind)) if not v]
+        raise ImportFailed(f"{src.name}：报告中找不到{'、'.join(lacking)}，请在命令中给出 / "
+                           f"{src.name}: the report does not say its {', '.join(lacking)}; give it on the command line")
+    unit_id = slugify(unit, max_length=40, word_boundary=True) or "unit"
+    slug = o.slug or f"{unit_id}-{year}"
+    dest = dest_root / slug
+    if dest.exists() and not force:
+        raise ImportFailed(f"{dest} 已存在，未写入任何文件（FORCE=1 可替换） / {dest} already exists; nothing was written (FORCE=1 replaces it)")
+    fmt = formats.load(ident.format)
+    narrative, glossary = _parse_narrative(doc, fmt)
+    parsed = _parse_tables(doc, fmt) if fmt.get("tables") else None
+    tables = parsed.tables if parsed else []
+    lines = doc.text.split("\n")
+    sections = narrative.sections
+    table_lines = {c.line for t in tables for r in t.rows for c in r.cells.values() if c}
+    reg: Register = narrative_figures(lines, sections, table_lines)
+    parts = fmt.get("parts") or {}
+    home = (parts.get("tables") or {}).get("section")
+    table_section = home if home in {s["id"] for s in sections} else sections[-1]["id"]
+    package_unit = fmt.get("amount_unit", "万元")
+    table_figures(lines, tables, table_section, package_unit, reg)
+    codes, codes_left_out = codes_of(tables)
+    review = Review.of(src, doc, ident, o, fmt, narrative, parsed, reg, codes_left_out)
+    meta = {"unit": unit, "year": int(year), "kind": kind, "unit_id": unit_id, "slug": slug}
+    units = {f["unit"] for f in reg.figures}
+    ext = {"pdf": "pdf", "docx": "docx"}.get(doc.kind)
+    desc = draft.descriptor(meta, fmt, tables, f"original.{ext}" if ext else "report.txt", units, len(review.items))
+    if ext:
+        desc["resources"].append({"name": "original", "type": "file", "path": f"source/original.{ext}", "format": ext,
+                                  "title": "原文件", "description": "单位公开的原文件，原样保存。"})
+    rows = {"figures": reg.figures, "narrative": [{**s, "text": reg.texts.get(s["id"], "")} for s in sections],
+            "codes": codes, "glossary": glossary, "provenance": reg.provenance, "relations": [], "findings": [],
+            "review": review.rows(), **reg.tables}
+    files = {"datapackage.json": (json.dumps(desc, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
+             "source/report.txt": doc.text.encode("utf-8"), **draft.csv_files(desc, rows)}
+    if ext:
+        files[f"source/original.{ext}"] = src.read_bytes()
+    return draft.write(dest, files, force)
