@@ -50,9 +50,23 @@ def _sum_check(report: Report, cid: str, group: str, title: str, parts: list[tup
     if missing or expected is None:
         return Check(cid, group, title, formula, None, expected, Status.UNCHECKABLE, None, values), []
     ok = acc == expected
-    check = Check(cid, group, title, formula, acc, expected, Status.PASS if ok else Status.FAIL, None, values)
-    problems = [] if ok else [Problem("total-mismatch", _file(report, tname), report.line(tname, ti), tf, f"{title}: parts add up to {acc}, the cell says {expected}")]
+    # A disagreement inside the printed tables that a finding records (findings.check, as an imported
+    # draft writes them) is published as a finding; any other one blocks publishing.
+    finding = _recorded(report).get(cid)
+    check = Check(cid, group, title, formula, acc, expected, Status.PASS if ok else Status.FAIL, finding if not ok else None, values)
+    problems = []
+    if not ok and not finding:
+        problems.append(Problem("total-mismatch", _file(report, tname), report.line(tname, ti), tf,
+                                f"{title}: parts add up to {acc}, the cell says {expected}"))
+    if ok and finding:
+        problems.append(Problem("stale-finding", _file(report, "findings"), None, "check",
+                                f"table check {cid} holds, but finding {finding} records it as failing; remove the stale finding"))
     return check, problems
+
+
+def _recorded(report: Report) -> dict[str, str]:
+    """Table check id → the finding that records its failure (findings with a 'check' column)."""
+    return {f["check"]: f["id"] for f in report.rows["findings"] if f.get("check")}
 
 
 def check_tables(report: Report) -> tuple[list[Check], list[Problem]]:

@@ -86,8 +86,11 @@ def descriptor(meta: dict, fmt: dict, tables: list, source_name: str, units: set
     }
 
 
-def write(dest: Path, files: dict[str, bytes], force: bool) -> Path:
-    """Relative path → bytes, and the package folder → the folder, written whole or not at all."""
+def write(dest: Path, files: dict[str, bytes], force: bool, finish=None) -> Path:
+    """Relative path → bytes, and the package folder → the folder, written whole or not at all.
+
+    finish(folder) → more files (relative path → bytes) is called on the complete temporary folder
+    before it is moved into place (the inspector's findings need the written package)."""
     if dest.exists() and not force:
         raise FileExistsError(f"{dest} already exists; nothing was written (FORCE=1 replaces it)")
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -97,6 +100,8 @@ def write(dest: Path, files: dict[str, bytes], force: bool) -> Path:
             path = tmp / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
+        for rel, data in (finish(tmp) if finish else {}).items():
+            (tmp / rel).write_bytes(data)
         if dest.exists():
             shutil.rmtree(dest)
         tmp.rename(dest)

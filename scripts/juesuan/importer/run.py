@@ -14,7 +14,7 @@ from pathlib import Path
 from slugify import slugify
 
 from juesuan.data import formats
-from juesuan.importer import draft
+from juesuan.importer import draft, inspector
 from juesuan.importer.extract import extract
 from juesuan.importer.identify import identify
 from juesuan.importer.model import Document, SourceError
@@ -22,6 +22,7 @@ from juesuan.importer.register import Register, narrative_figures, table_figures
 from juesuan.importer.review import Review
 
 CODE_LEVEL = {3: "类", 5: "款", 7: "项"}
+MAX_FINDINGS = 99  # finding ids are F01…F99
 
 
 class ImportFailed(Exception):
@@ -111,7 +112,8 @@ def run(src: Path, dest_root: Path, force: bool = False, overrides: Overrides | 
     meta = {"unit": unit, "year": int(year), "kind": kind, "unit_id": unit_id, "slug": slug}
     units = {f["unit"] for f in reg.figures}
     ext = {"pdf": "pdf", "docx": "docx"}.get(doc.kind)
-    desc = draft.descriptor(meta, fmt, tables, f"original.{ext}" if ext else "report.txt", units, len(review.items))
+    source_name = f"original.{ext}" if ext else "report.txt"
+    desc = draft.descriptor(meta, fmt, tables, source_name, units, len(review.items))
     if ext:
         desc["resources"].append({"name": "original", "type": "file", "path": f"source/original.{ext}", "format": ext,
                                   "title": "原文件", "description": "单位公开的原文件，原样保存。"})
@@ -122,4 +124,19 @@ def run(src: Path, dest_root: Path, force: bool = False, overrides: Overrides | 
              "source/report.txt": doc.text.encode("utf-8"), **draft.csv_files(desc, rows)}
     if ext:
         files[f"source/original.{ext}"] = src.read_bytes()
-    return draft.write(dest, files, force)
+
+    def finish(folder: Path) -> dict[str, bytes]:
+        """The inspector's findings on the written draft → findings.csv and the review list extended."""
+        found = inspector.findings(folder)[:MAX_FINDINGS]
+        if not found:
+            return {}
+        for f in found:
+            review.add(f"{f['id']} {f['title']}", f"source/report.txt 第{f['lines']}行", "附表数字计算不符，已列为待核实的发现")
+        fresh = draft.descriptor(meta, fmt, tables, source_name, units, len(review.items))
+        review_res = next(r for r in fresh["resources"] if r["name"] == "review")  # its description counts the items
+        desc["resources"] = [review_res if r["name"] == "review" else r for r in desc["resources"]]
+        out = draft.csv_files(desc, {**rows, "findings": found, "review": review.rows()})
+        return {"data/findings.csv": out["data/findings.csv"], "data/review.csv": out["data/review.csv"],
+                "datapackage.json": (json.dumps(desc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")}
+
+    return draft.write(dest, files, force, finish)
