@@ -155,13 +155,16 @@ def record_lines(path: Path) -> list[int]:
     return starts
 
 
+TEXT_FORMATS = ("txt", "csv", "json", "md")
+
+
 def _encoding_problems(folder: Path, descriptor: dict) -> list[Problem]:
     """Resource files that are not UTF-8 → one problem each, with the line of the first bad byte."""
     problems = []
     for res in descriptor.get("resources", []):
         path = folder / res.get("path", "")
-        if not path.is_file():
-            continue
+        if not path.is_file() or (res.get("type") != "table" and res.get("format") not in TEXT_FORMATS):
+            continue  # an original PDF or DOCX kept as evidence is binary
         data = path.read_bytes()
         try:
             data.decode("utf-8")

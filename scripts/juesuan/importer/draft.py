@@ -8,6 +8,7 @@ failed import leaves nothing behind. Resource descriptors come from importer/res
 from __future__ import annotations
 
 import copy
+import datetime
 import csv
 import io
 import json
@@ -82,6 +83,8 @@ def descriptor(meta: dict, fmt: dict, tables: list, source_name: str, units: set
         "sources": [{"title": f"{meta['unit']}{meta['year']}年度{meta['kind']}（原文件）", "path": f"source/{source_name}",
                      "description": "单位公开的原文件，原样保存；source/report.txt 为从中取出的文本，行号以它为准。发布日期和网址待核实。"}],
         "terms_of_reuse": "报告原文由发布单位依法公开；本数据包照录其内容，未为政府数据另行设定许可。",
+        "changes": [{"version": "0.1.0", "date": datetime.date.today().isoformat(),
+                     "description": "由 make import 从公开的报告文件导入的草稿，待人工确认。"}],
         "resources": resources,
     }
 

@@ -43,18 +43,21 @@ def label_of(sentence: str, literal: str) -> str:
 
 def _row(fid: str, label: str, value: Decimal, unit: str, section: str, line: int, offset: int,
          literal: str, sentence: str, qualifier: str = "") -> dict:
+    # A page's first line starts with a form feed: not part of any sentence (and no control character in a cell).
     return {"id": fid, "label": label, "value": str(value), "unit": unit, "qualifier": qualifier, "status": "stated",
-            "section": section, "line": line, "offset": offset, "literal": literal, "sentence": sentence,
+            "section": section, "line": line, "offset": offset, "literal": literal, "sentence": sentence.lstrip("\f"),
             "formula": "", "note": "导入草稿：含义由程序从句子截取，待核实"}
 
 
 def narrative_figures(lines: list[str], sections: list[dict], skip_lines: set[int]) -> Register:
     """Text lines and sections (with body_lines) → stated figures of the narrative and each section's text with references."""
     out = Register()
+    # A section owns the lines from its heading to the next section's heading (dropped lines excluded).
+    starts = sorted((min(int(x) for x in str(sec["lines"]).split()), sec["id"]) for sec in sections)
     owner: dict[int, str] = {}
-    for sec in sections:
-        for n in (int(x) for x in str(sec["lines"]).split()):
-            owner.setdefault(n, sec["id"])
+    for (start, sid), nxt in zip(starts, [s for s, _ in starts[1:]] + [len(lines) + 1]):
+        for n in range(start, nxt):
+            owner[n] = sid
     wanted = set(owner) - skip_lines
     counter: dict[str, int] = {}
     by_line: dict[int, list[tuple[int, str, str]]] = {}  # line → (offset, literal, figure id)
@@ -94,22 +97,26 @@ def table_figures(lines: list[str], parsed, section_of_tables: str, package_unit
                     continue
                 fid = f"{table.alias}.r{i}_{f['name']}"
                 raw = lines[cell.line - 1]
+                # Offsets count in the raw line, whose page-opening form feed is a character too.
+                offset = raw.find(cell.literal, cell.offset)
+                if offset < 0:
+                    raise ValueError(f"line {cell.line} does not print {cell.literal!r} at or after offset {cell.offset}")
                 label = f"{table.title}：{prow.name or prow.code or i} {f.get('title', f['name'])}"
                 printed = Decimal(cell.literal.replace(",", ""))
                 if converted:
                     stated = fid + "_yuan"
                     # The unit is printed in the table's header, not next to the number: kept in the label.
                     out.figures.append(_row(stated, f"{label}（单位：{converted}）", printed, "", section_of_tables, cell.line,
-                                            cell.offset, cell.literal, sentence_at(raw, cell.offset)))
+                                            offset, cell.literal, sentence_at(raw, offset)))
                     derived = printed / Decimal(10000)
-                    out.figures.append({**_row(fid, label, derived, package_unit, section_of_tables, cell.line, cell.offset,
+                    out.figures.append({**_row(fid, label, derived, package_unit, section_of_tables, cell.line, offset,
                                                 cell.literal, ""), "status": "derived", "line": "", "offset": "",
                                         "literal": "", "sentence": "", "formula": f"{stated} / 10000",
                                         "note": f"附表以{converted}列示，按 1万元 = 10000元 换算，不四舍五入"})
                     row[f["name"]] = str(derived)
                 else:
                     out.figures.append(_row(fid, f"{label}（单位：{f.get('unit') or package_unit}）", printed, "", section_of_tables,
-                                            cell.line, cell.offset, cell.literal, sentence_at(raw, cell.offset)))
+                                            cell.line, offset, cell.literal, sentence_at(raw, offset)))
                 out.provenance.append({"resource": table.resource, "row": str(i), "field": f["name"], "figure": fid})
             rows.append(row)
         out.tables[table.resource] = rows

@@ -90,18 +90,20 @@ def run(src: Path, dest_root: Path, force: bool = False, overrides: Overrides | 
         raise ImportFailed(f"{src.name}：报告中找不到{'、'.join(lacking)}，请在命令中给出 / "
                            f"{src.name}: the report does not say its {', '.join(lacking)}; give it on the command line")
     unit_id = slugify(unit, max_length=40, word_boundary=True) or "unit"
-    slug = o.slug or f"{unit_id}-{year}"
+    slug = o.slug or f"{unit_id}-{year}-{slugify(kind)}"  # a unit may publish 部门/单位 预算/决算 in one year
     dest = dest_root / slug
     if dest.exists() and not force:
         raise ImportFailed(f"{dest} 已存在，未写入任何文件（FORCE=1 可替换） / {dest} already exists; nothing was written (FORCE=1 replaces it)")
     fmt = formats.load(ident.format)
     narrative, glossary = _parse_narrative(doc, fmt)
     parsed = _parse_tables(doc, fmt) if fmt.get("tables") else None
-    tables = parsed.tables if parsed else []
+    tables = [t for t in (parsed.tables if parsed else []) if t.rows]  # a title with no rows read is a review item
     lines = doc.text.split("\n")
     sections = narrative.sections
     table_lines = {c.line for t in tables for r in t.rows for c in r.cells.values() if c}
-    reg: Register = narrative_figures(lines, sections, table_lines)
+    # Noise (contents, running heads, page numbers) states no figure; a form's cells do, in their section.
+    dropped = {n for n, why in narrative.dropped if not why.startswith("form")}
+    reg: Register = narrative_figures(lines, sections, table_lines | dropped)
     parts = fmt.get("parts") or {}
     home = (parts.get("tables") or {}).get("section")
     table_section = home if home in {s["id"] for s in sections} else sections[-1]["id"]
