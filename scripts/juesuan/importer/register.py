@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from juesuan.data.source_text import ARTEFACT, numbers_in, sentence_at
+from juesuan.importer.layout import join_wrapped
 
 LABEL_CUT = re.compile(r"[，,；;：:。（）()、\s]")
 MAX_LABEL = 24
@@ -29,7 +30,7 @@ class Register:
 
 
 def _fid(section: str, k: int) -> str:
-    """Section id and a running number → a figure id ('p2-s3', 4 → 'p2_s3.n04')."""
+    """Section id and a running number → a figure id ('p9-s9', 4 → 'p9_s9.n04')."""
     return f"{section.replace('-', '_')}.n{k:02d}"
 
 
@@ -49,8 +50,37 @@ def _row(fid: str, label: str, value: Decimal, unit: str, section: str, line: in
             "formula": "", "note": "导入草稿：含义由程序从句子截取，待核实"}
 
 
-def narrative_figures(lines: list[str], sections: list[dict], skip_lines: set[int]) -> Register:
-    """Text lines and sections (with body_lines) → stated figures of the narrative and each section's text with references."""
+def _line_text(raw: str, refs: list[tuple[int, str, str]], start: int) -> str:
+    """A raw line, its numbers (offset, literal, figure id) and where its text starts → the text with [[id]] references, cleaned."""
+    out, at = [], start
+    for offset, literal, fid in sorted(refs):
+        if offset < start:
+            continue  # a number in the heading part of the line: registered, but the heading is not body text
+        out += [raw[at:offset], f"[[{fid}]]"]
+        at = offset + len(literal)
+    out.append(raw[at:])
+    return ARTEFACT.sub("", "".join(out).replace("\f", "")).strip()
+
+
+def section_text(lines: list[str], sec: dict, refs: dict[int, list], starts: set[int], offsets: dict[int, int]) -> str:
+    """A section's body lines → its paragraphs (wrapped lines joined), one per text line, numbers as [[references]]."""
+    paragraphs: list[list[str]] = []
+    for n in sorted(sec.get("body_lines") or []):
+        text = _line_text(lines[n - 1], refs.get(n, []), offsets.get(n, 0))
+        if not text:
+            continue
+        if not paragraphs or not starts or n in starts:
+            paragraphs.append([text])
+        else:
+            paragraphs[-1].append(text)
+    return "\n".join(join_wrapped(p) for p in paragraphs)
+
+
+def narrative_figures(lines: list[str], sections: list[dict], skip_lines: set[int],
+                      paragraph_starts: dict[str, set[int]] | None = None, offsets: dict[int, int] | None = None) -> Register:
+    """Text lines and sections (with body_lines; paragraph first lines; where a heading line's text starts)
+    → stated figures of the narrative and each section's text with references."""
+    paragraph_starts, offsets = paragraph_starts or {}, offsets or {}
     out = Register()
     # A section owns the lines from its heading to the next section's heading (dropped lines excluded).
     starts = sorted((min(int(x) for x in str(sec["lines"]).split()), sec["id"]) for sec in sections)
@@ -70,15 +100,7 @@ def narrative_figures(lines: list[str], sections: list[dict], skip_lines: set[in
                                 num.offset, num.literal, num.sentence, qualifier))
         by_line.setdefault(num.line, []).append((num.offset, num.literal, fid))
     for sec in sections:
-        paragraphs = []
-        for n in sec.get("body_lines") or []:
-            raw = lines[n - 1]
-            for offset, literal, fid in sorted(by_line.get(n, []), reverse=True):
-                raw = raw[:offset] + f"[[{fid}]]" + raw[offset + len(literal):]
-            text = ARTEFACT.sub("", raw.replace("\f", "")).strip()
-            if text:
-                paragraphs.append(text)
-        out.texts[sec["id"]] = "\n".join(paragraphs)
+        out.texts[sec["id"]] = section_text(lines, sec, by_line, paragraph_starts.get(sec["id"], set()), offsets)
     return out
 
 

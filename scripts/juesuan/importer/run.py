@@ -15,6 +15,7 @@ from slugify import slugify
 
 from juesuan.data import formats
 from juesuan.importer import draft, inspector
+from juesuan.importer.crosscheck import crosscheck
 from juesuan.importer.extract import extract
 from juesuan.importer.identify import identify
 from juesuan.importer.model import Document, SourceError
@@ -103,14 +104,20 @@ def run(src: Path, dest_root: Path, force: bool = False, overrides: Overrides | 
     table_lines = {c.line for t in tables for r in t.rows for c in r.cells.values() if c}
     # Noise (contents, running heads, page numbers) states no figure; a form's cells do, in their section.
     dropped = {n for n, why in narrative.dropped if not why.startswith("form")}
-    reg: Register = narrative_figures(lines, sections, table_lines | dropped)
+    starts = {sid: {first for first, _ in paras} for sid, paras in narrative.paragraphs.items()}
+    reg: Register = narrative_figures(lines, sections, table_lines | dropped, starts, narrative.offsets)
     parts = fmt.get("parts") or {}
     home = (parts.get("tables") or {}).get("section")
     table_section = home if home in {s["id"] for s in sections} else sections[-1]["id"]
     package_unit = fmt.get("amount_unit", "万元")
     table_figures(lines, tables, table_section, package_unit, reg)
     codes, codes_left_out = codes_of(tables)
+    narrative_ids = {f["id"] for f in reg.figures if not f["id"].startswith(tuple(f"{t.alias}." for t in tables))}
+    relations, findings = crosscheck([f for f in reg.figures if f["id"] in narrative_ids], reg.figures, tables,
+                                     package_unit, lines)
     review = Review.of(src, doc, ident, o, fmt, narrative, parsed, reg, codes_left_out)
+    for f in findings:
+        review.add(f"{f['id']} {f['title']}", f"source/report.txt 第{f['lines']}行", "正文与附表的数字不一致，已列为待核实的发现")
     meta = {"unit": unit, "year": int(year), "kind": kind, "unit_id": unit_id, "slug": slug}
     units = {f["unit"] for f in reg.figures}
     ext = {"pdf": "pdf", "docx": "docx"}.get(doc.kind)
@@ -120,7 +127,7 @@ def run(src: Path, dest_root: Path, force: bool = False, overrides: Overrides | 
         desc["resources"].append({"name": "original", "type": "file", "path": f"source/original.{ext}", "format": ext,
                                   "title": "原文件", "description": "单位公开的原文件，原样保存。"})
     rows = {"figures": reg.figures, "narrative": [{**s, "text": reg.texts.get(s["id"], "")} for s in sections],
-            "codes": codes, "glossary": glossary, "provenance": reg.provenance, "relations": [], "findings": [],
+            "codes": codes, "glossary": glossary, "provenance": reg.provenance, "relations": relations, "findings": findings,
             "review": review.rows(), **reg.tables}
     files = {"datapackage.json": (json.dumps(desc, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
              "source/report.txt": doc.text.encode("utf-8"), **draft.csv_files(desc, rows)}
@@ -129,7 +136,7 @@ def run(src: Path, dest_root: Path, force: bool = False, overrides: Overrides | 
 
     def finish(folder: Path) -> dict[str, bytes]:
         """The inspector's findings on the written draft → findings.csv and the review list extended."""
-        found = inspector.findings(folder)[:MAX_FINDINGS]
+        found = inspector.findings(folder, first=len(findings) + 1)[: max(MAX_FINDINGS - len(findings), 0)]
         if not found:
             return {}
         for f in found:
@@ -137,7 +144,7 @@ def run(src: Path, dest_root: Path, force: bool = False, overrides: Overrides | 
         fresh = draft.descriptor(meta, fmt, tables, source_name, units, len(review.items))
         review_res = next(r for r in fresh["resources"] if r["name"] == "review")  # its description counts the items
         desc["resources"] = [review_res if r["name"] == "review" else r for r in desc["resources"]]
-        out = draft.csv_files(desc, {**rows, "findings": found, "review": review.rows()})
+        out = draft.csv_files(desc, {**rows, "findings": findings + found, "review": review.rows()})
         return {"data/findings.csv": out["data/findings.csv"], "data/review.csv": out["data/review.csv"],
                 "datapackage.json": (json.dumps(desc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")}
 

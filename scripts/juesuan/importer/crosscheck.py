@@ -1,0 +1,67 @@
+"""Narrative figures and table figures → relations "the amount the text gives for an item equals its table cell", and 待核实 findings where they differ.
+
+An inspector reads "其他司法支出（99项）3845.49万元" and looks the item up in the table. Here the
+item is the table row whose name ends the words before the amount; the comparison is a relation
+of relations.csv (rounding: as published), so it is recomputed by every `make validate` and shown
+on the verification page, whether it holds or not.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from juesuan.data.formula import round_as
+
+GENERIC_NAMES = {"合计", "总计", "小计", "其中"}
+LINK = r"(?:（[^（）]{0,12}）)*[为是：:共计合达]{0,3}$"  # "（99项）", "为", "：" between an item's name and its amount
+
+
+def _rows_by_name(parsed_tables, figures: dict[str, dict]) -> list[tuple[str, list[str], str]]:
+    """Parsed tables → (row name, its amount figure ids in 万元 or as printed, table title), longest names first."""
+    out = []
+    for t in parsed_tables:
+        for i, row in enumerate(t.rows, 1):
+            name = (row.name or "").strip()
+            if len(name) < 3 or name in GENERIC_NAMES:
+                continue
+            ids = [f"{t.alias}.r{i}_{f['name']}" for f in t.fields if f["type"] == "number"]
+            ids = [fid for fid in ids if fid in figures]
+            if ids:
+                out.append((name, ids, t.title))
+    return sorted(out, key=lambda r: -len(r[0]))
+
+
+def crosscheck(narrative_figures: list[dict], all_figures: list[dict], parsed_tables, package_unit: str,
+               source: list[str], first_finding: int = 1) -> tuple[list[dict], list[dict]]:
+    """→ (relations, findings): one relation per narrative amount whose item is a table row; a finding where it differs."""
+    figures = {f["id"]: f for f in all_figures}
+    rows = _rows_by_name(parsed_tables, figures)
+    relations, findings = [], []
+    for fig in narrative_figures:
+        if fig["unit"] != package_unit or fig["status"] != "stated":
+            continue
+        before = fig["sentence"][: max(fig["sentence"].find(fig["literal"]), 0)]
+        match = next(((name, ids, title) for name, ids, title in rows if re.search(re.escape(name) + LINK, before)), None)
+        if match is None:
+            continue
+        name, ids, title = match
+        stated = Decimal(fig["value"])
+        agreeing = [fid for fid in ids if round_as(Decimal(figures[fid]["value"]), stated) == stated]
+        left = agreeing[0] if agreeing else ids[0]
+        rid = f"text-table-{fig['id'].replace('.', '-').replace('_', '-')}"
+        rel = {"id": rid, "section": fig["section"], "title": f"正文所写“{name}”的金额等于{title}中的数",
+               "left": left, "right": fig["id"], "rounding": "published", "finding": ""}
+        if not agreeing:
+            fid = f"F{first_finding + len(findings):02d}"
+            table_fig = figures[left]
+            stated_fig = figures[table_fig["formula"].split(" ")[0]] if table_fig["status"] == "derived" else table_fig
+            lines = sorted({int(fig["line"]), int(stated_fig["line"])})
+            rel["finding"] = fid
+            findings.append({"id": fid, "kind": "待核实", "title": f"“{name}”：正文与{title}不一致",
+                             "description": f"正文写{fig['literal']}，{title}中该行为{table_fig['value']}{package_unit}"
+                                            f"（按正文的小数位为{round_as(Decimal(table_fig['value']), stated)}）。导入程序不作更正，待人工核实。",
+                             "site_shows": "两处数字均照录原文。", "lines": " ".join(map(str, lines)),
+                             "quote": " ｜ ".join(source[n - 1].replace("\f", "").strip() for n in lines), "check": ""})
+        relations.append(rel)
+    return relations, findings

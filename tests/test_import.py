@@ -1,0 +1,186 @@
+"""make import, end to end: the real report's text and the sample PDFs → draft packages that validate and build; bad input writes nothing."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from helpers.build import build_or_fail
+from helpers.paths import ROOT, SLUG
+
+from juesuan.importer.run import ImportFailed, Overrides, run
+from juesuan.tools.validate import validate
+
+REAL = ROOT / "datapackage" / SLUG
+ENV = dict(os.environ, PYTHONPATH=str(ROOT / "scripts"))  # the command as make runs it
+SAMPLES = Path(__file__).resolve().parent / "fixtures" / "shared" / "samples"
+DEPT = SAMPLES / "2026-shanghai-putuo-justice-bureau-dept-budget.pdf"
+UNIT = SAMPLES / "2026-shanghai-putuo-justice-bureau-unit-budget.pdf"
+
+
+def _rows(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture(scope="module")
+def real_draft(tmp_path_factory) -> Path:
+    """The real report's text (as a .txt a clerk would have), imported once."""
+    tmp = tmp_path_factory.mktemp("import-real")
+    src = tmp / "report.txt"
+    shutil.copyfile(REAL / "source" / "report.txt", src)
+    return run(src, tmp / "out")
+
+
+@pytest.fixture(scope="module")
+def sample_drafts(tmp_path_factory) -> dict[str, Path]:
+    tmp = tmp_path_factory.mktemp("import-samples")
+    return {"dept": run(DEPT, tmp), "unit": run(UNIT, tmp)}
+
+
+def _stated(folder: Path) -> set[tuple[Decimal, int, int]]:
+    return {(Decimal(r["value"]), int(r["line"]), int(r["offset"])) for r in _rows(folder / "data" / "figures.csv")
+            if r["status"] == "stated"}
+
+
+def test_import_real_text_states_the_same_figures_as_the_hand_made_register(real_draft):
+    hand = _stated(REAL)
+    assert len(hand) == 289
+    assert _stated(real_draft) == hand
+
+
+def test_import_real_text_keeps_the_source_byte_for_byte(real_draft):
+    assert (real_draft / "source" / "report.txt").read_bytes() == (REAL / "source" / "report.txt").read_bytes()
+
+
+def test_import_real_text_reads_unit_year_kind_and_format(real_draft):
+    meta = json.loads((real_draft / "datapackage.json").read_text(encoding="utf-8"))["report"]
+    assert (meta["unit"], meta["year"], meta["kind"], meta["format"]) == ("米易县城乡居民养老保险事务中心", 2021, "单位决算", "sichuan-2021")
+    assert real_draft.name == f"{meta['unit_id']}-2021-dan-wei-jue-suan"
+
+
+def test_import_real_text_sections_are_the_hand_made_ones(real_draft):
+    keys = ("id", "parent", "level", "title", "lines")
+    assert [tuple(r[k] for k in keys) for r in _rows(real_draft / "data" / "narrative.csv")] == \
+        [tuple(r[k] for k in keys) for r in _rows(REAL / "data" / "narrative.csv")]
+
+
+def test_import_real_text_narrative_reads_as_the_hand_made_one(real_draft):
+    """Every section's text, with each [[reference]] written out as its literal, equals the hand-made text."""
+    def written(folder: Path) -> dict[str, str]:
+        literal = {r["id"]: r["literal"] for r in _rows(folder / "data" / "figures.csv")}
+        return {r["id"]: re.sub(r"\[\[([^\]]+)\]\]", lambda m: literal[m.group(1)], r["text"])
+                for r in _rows(folder / "data" / "narrative.csv")}
+    assert written(real_draft) == written(REAL)
+
+
+def test_import_real_text_glossary_terms_are_the_hand_made_ones(real_draft):
+    assert [(r["term"], r["line"]) for r in _rows(real_draft / "data" / "glossary.csv")] == \
+        [(r["term"], r["line"]) for r in _rows(REAL / "data" / "glossary.csv")]
+
+
+def test_import_real_text_draft_validates(real_draft):
+    assert [str(p) for p in validate([real_draft])] == []
+
+
+def test_import_real_text_review_lists_what_a_person_confirms(real_draft):
+    whats = [r["what"] for r in _rows(real_draft / "data" / "review.csv")]
+    assert whats[:3] == ["单位名称：米易县城乡居民养老保险事务中心", "年度：2021", "报告种类：单位决算"]
+    assert "附表数值" in whats  # a text file has no tables to read
+    assert "289 个数字的含义（label）" in whats
+
+
+@pytest.mark.parametrize("name", ["dept", "unit"])
+def test_import_sample_pdf_draft_validates(sample_drafts, name):
+    assert [str(p) for p in validate([sample_drafts[name]])] == []
+
+
+@pytest.mark.parametrize("name", ["dept", "unit"])
+def test_import_sample_pdf_keeps_the_original_file(sample_drafts, name):
+    src = {"dept": DEPT, "unit": UNIT}[name]
+    assert (sample_drafts[name] / "source" / "original.pdf").read_bytes() == src.read_bytes()
+
+
+@pytest.mark.parametrize("name", ["dept", "unit"])
+def test_import_sample_pdf_every_table_value_points_to_its_printed_cell(sample_drafts, name):
+    folder = sample_drafts[name]
+    lines = (folder / "source" / "report.txt").read_text(encoding="utf-8").split("\n")
+    figures = {r["id"]: r for r in _rows(folder / "data" / "figures.csv")}
+    provenance = _rows(folder / "data" / "provenance.csv")
+    assert provenance, "no table cell was imported"
+    for p in provenance:
+        fig = figures[p["figure"]]
+        stated = figures[fig["formula"].split(" ")[0]] if fig["status"] == "derived" else fig
+        line = lines[int(stated["line"]) - 1]
+        assert line[int(stated["offset"]):].startswith(stated["literal"]), (p, stated)
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"", "文件是空的"),
+    (b"\x00\x01\x02binary\xff\xfe", "既不是"),
+    ("今天天气很好。\n".encode("utf-8"), "不是决算或预算报告"),
+])
+def test_import_bad_input_exits_1_with_one_line_and_writes_nothing(tmp_path, content, words):
+    src = tmp_path / "in.bin"
+    src.write_bytes(content)
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "juesuan.importer", str(src), "--dest", str(out)],
+                          cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert len(done.stderr.strip().splitlines()) == 1 and words in done.stderr, done.stderr
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_import_refuses_an_existing_folder_and_force_replaces_it(tmp_path):
+    src = tmp_path / "report.txt"
+    shutil.copyfile(REAL / "source" / "report.txt", src)
+    first = run(src, tmp_path / "out", overrides=Overrides(slug="again-2021"))
+    (first / "marker").write_text("x")
+    with pytest.raises(ImportFailed, match="already exists; nothing was written"):
+        run(src, tmp_path / "out", overrides=Overrides(slug="again-2021"))
+    assert (first / "marker").exists()
+    again = run(src, tmp_path / "out", force=True, overrides=Overrides(slug="again-2021"))
+    assert again == first and not (first / "marker").exists()
+
+
+def test_import_cli_prints_the_folder_on_its_last_line(tmp_path):
+    src = tmp_path / "report.txt"
+    shutil.copyfile(REAL / "source" / "report.txt", src)
+    done = subprocess.run([sys.executable, "-m", "juesuan.importer", str(src), "--dest", str(tmp_path / "out"),
+                           "--slug", "cli-2021"], cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == str(tmp_path / "out" / "cli-2021")
+
+
+@pytest.mark.slow
+def test_import_site_builds_with_drafts_next_to_the_real_package(tmp_path, real_draft, sample_drafts):
+    packages = tmp_path / "packages"
+    shutil.copytree(REAL, packages / SLUG)
+    for folder in [real_draft, *sample_drafts.values()]:
+        shutil.copytree(folder, packages / folder.name)
+    out = build_or_fail(tmp_path / "site", DATAPACKAGE_DIR=str(packages), CHART_CACHE=str(tmp_path / "cache"))
+    for folder in [real_draft, *sample_drafts.values()]:
+        assert (out / folder.name / "index.html").is_file()
+        assert (out / folder.name / "figures" / "index.html").is_file()
+
+
+def test_import_drafts_hold_no_control_characters(real_draft, sample_drafts):
+    """Spreadsheets and pages refuse control characters: a page's form feed never reaches a cell."""
+    bad = []
+    for folder in [real_draft, *sample_drafts.values()]:
+        for path in sorted((folder / "data").glob("*.csv")):
+            for n, row in enumerate(_rows(path), 2):
+                for k, v in row.items():
+                    if any(ord(ch) < 32 and ch != "\n" for ch in v or ""):
+                        bad.append((folder.name, path.name, n, k))
+    assert bad == []
