@@ -20,10 +20,11 @@ class PageKind:
     description: str  # <meta name="description">
     nav: str | None = None  # short label in the nav; None: the title
     fields: tuple[str, ...] = ()  # what the patterns use besides slug and who (the report's title)
+    uses: str = ""  # the template of another kind, when the page looks like one
 
     @property
     def template(self) -> str:
-        return f"pages/{self.kind}.md.j2"
+        return f"pages/{self.uses or self.kind}.md.j2"
 
 
 _WHO = "{who}"  # the report's title: unit, year and kind (Report.title)
@@ -36,6 +37,9 @@ KINDS: dict[str, PageKind] = {k.kind: k for k in [
              fields=("tables_cn",)),
     PageKind("part", "{slug}/overview.md", "{title}", _WHO + " {number} {title}：{summary}",
              fields=("number", "title", "summary")),
+    # Any other part a format names (机构设置, 其他相关情况说明 …): one page, like the overview.
+    PageKind("other_part", "{slug}/parts/{role}.md", "{title}", _WHO + " {number} {title}",
+             fields=("role", "number", "title"), uses="part"),
     PageKind("section", "{slug}/explanation/{i:02d}.md", "{number}{title}", _WHO + " 决算情况说明 {number}{title}",
              fields=("i", "number", "title")),
     PageKind("glossary", "{slug}/glossary.md", "名词解释与科目编码", _WHO + " 名词解释，以及报告使用的支出功能分类和经济分类科目。"),

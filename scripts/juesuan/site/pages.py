@@ -8,6 +8,7 @@ site/kinds.py. The same list drives the MkDocs hook (page files, nav) and the ma
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 
 from juesuan.data.loader import Report
@@ -85,10 +86,17 @@ class Urls:
         return f"{folder}/charts/{chart_id}.{suffix}"
 
 
+# The roles the site lays out in their own way; any other role of a format gets one page of its own.
+KNOWN_ROLES = ("overview", "explanation", "glossary", "forms", "tables")
+ROLE = re.compile(r"^[a-z][a-z_]*$")  # a role names a URL segment
+
+
 def parts(report: Report) -> dict[str, dict]:
     """The format's parts (overview, explanation, glossary, forms, tables) that this package holds."""
     found = {}
     for role, part in (report.format.get("parts") or {}).items():
+        if not ROLE.match(role):
+            raise ValueError(f"format {report.format['id']}: part role {role!r} is not lower-case letters and underscores")
         if "section" not in part or part["section"] in report.sections:
             found[role] = part
     return found
@@ -103,11 +111,17 @@ def pages(report: Report) -> list[PageSpec]:
     if "overview" in part_of:
         p = report.sections[part_of["overview"]["section"]]
         out.append(spec("part", slug, who, p["id"], number=p["number"], title=p["title"], summary=part_of["overview"].get("summary", "")))
+    explained_alone = False  # an explanation written as one text, without numbered sections, is one page
     if "explanation" in part_of:
         for i, sec in enumerate(report.children(part_of["explanation"]["section"]), 1):
             out.append(spec("section", slug, who, sec["id"], i=i, number=sec["number"], title=sec["title"]))
+        explained_alone = not report.children(part_of["explanation"]["section"])
     if "glossary" in part_of:
         out.append(spec("glossary", slug, who, part_of["glossary"]["section"]))
+    for role, part in part_of.items():
+        if (role not in KNOWN_ROLES or (role == "explanation" and explained_alone)) and "section" in part:
+            p = report.sections[part["section"]]
+            out.append(spec("other_part", slug, who, p["id"], role=role, number=p["number"], title=p["title"]))
     for i, proj in enumerate(report.rows.get("performance_projects", []), 1):
         out.append(spec("performance", slug, who, proj["form"], i=i, form=proj["form"], project=proj["project"]))
     unit = report.meta.get("amount_unit") or report.format.get("amount_unit", "万元")
@@ -163,7 +177,11 @@ def nav(report: Report) -> list:
     part_of = parts(report)
     grouped = {"overview": "part", "explanation": "section", "glossary": "glossary", "forms": "performance", "tables": "table"}
     items = [_item(by_kind["report_home"][0])]
+    others = {s.key: s for s in by_kind.get("other_part", [])}
     for role, part in part_of.items():
+        if part.get("section") in others:  # a part shown on one page of its own
+            items.append(_item(others[part["section"]], part["nav"]))
+            continue
         found = by_kind.get(grouped.get(role, ""), [])
         if not found:
             continue
