@@ -184,3 +184,22 @@ def test_import_drafts_hold_no_control_characters(real_draft, sample_drafts):
                     if any(ord(ch) < 32 and ch != "\n" for ch in v or ""):
                         bad.append((folder.name, path.name, n, k))
     assert bad == []
+
+
+def test_import_unit_budget_finds_the_printed_slip_in_the_expenditure_table(sample_drafts):
+    """The unit budget prints 64,840,547.00 as 行政运行's 项目支出 (page 11; the row total is 14,348,853.34), so
+    司法's 项目支出 is not the sum of its items: the draft records it as a finding to confirm, quoting the rows."""
+    findings = {f["title"]: f for f in _rows(sample_drafts["unit"] / "data" / "findings.csv")}
+    slip = findings["附表3：支出预算总表：司法的项目支出等于下级科目之和"]
+    assert slip["kind"] == "待核实"
+    assert slip["description"].startswith("按附表印出的数计算为 129681094.00，表中所列为 64840547.00。")
+    assert "204 06 01 行政运行 14,348,853.34 14,348,853.34 64,840,547.00" in slip["quote"]
+
+
+def test_import_same_unit_two_kinds_in_one_year_get_no_comparison_page(sample_drafts):
+    from juesuan.data.loader import load
+    from juesuan.site.pages import compare_page
+
+    reports = sorted((load(f) for f in sample_drafts.values()), key=lambda r: r.meta["kind"])
+    assert [r.meta["kind"] for r in reports] == ["单位预算", "部门预算"]
+    assert compare_page(reports[0].meta["unit_id"], reports) is None

@@ -90,7 +90,7 @@ def _add_files(files: Files, config) -> Files:
     TITLES.clear()
     macros.register(macros.Page(pages.spec("site_home", "", ""), tuple(found)))
     units = pages.units(found)
-    compared = {uid: u for uid, u in units.items() if pages.compare_page(uid, u)}
+    compared = {uid: pages.comparable(u) for uid, u in units.items() if pages.compare_page(uid, u)}
     chart_files.prerender([c for r in found for c in charts.charts(r)] + [c for u in compared.values() for c in charts.compare(u)])
     for unit_id, unit_reports in compared.items():
         files.append(_generated(config, pages.compare_page(unit_id, unit_reports), unit_reports))

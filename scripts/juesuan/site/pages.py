@@ -141,8 +141,21 @@ def units(reports: list[Report]) -> dict[str, list[Report]]:
     return grouped
 
 
+def comparable(unit_reports: list[Report]) -> list[Report]:
+    """A unit's reports (newest first) → those of the newest one's kind (决算 with 决算, 预算 with 预算), one per year."""
+    if not unit_reports:
+        return []
+    kind, seen, out = unit_reports[0].meta["kind"], set(), []
+    for r in unit_reports:
+        if r.meta["kind"] == kind and r.meta["year"] not in seen:
+            seen.add(r.meta["year"])
+            out.append(r)
+    return out
+
+
 def compare_page(unit_id: str, unit_reports: list[Report]) -> PageSpec | None:
-    """A unit with two or more years → its year-on-year comparison page."""
+    """A unit with two or more years of the same kind of report → its year-on-year comparison page."""
+    unit_reports = comparable(unit_reports)
     if len(unit_reports) < 2:
         return None
     years = sorted(r.meta["year"] for r in unit_reports)
