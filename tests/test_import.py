@@ -203,3 +203,17 @@ def test_import_same_unit_two_kinds_in_one_year_get_no_comparison_page(sample_dr
     reports = sorted((load(f) for f in sample_drafts.values()), key=lambda r: r.meta["kind"])
     assert [r.meta["kind"] for r in reports] == ["单位预算", "部门预算"]
     assert compare_page(reports[0].meta["unit_id"], reports) is None
+
+
+def test_import_dept_budget_finds_the_inspection_sheets_text_slips(sample_drafts):
+    """The finance bureau's inspection sheet found a percent change that contradicts its own amounts and comparisons
+    with the wrong year; the draft records both kinds as findings to confirm (a rounding-compatible percent is not one)."""
+    findings = _rows(sample_drafts["dept"] / "data" / "findings.csv")
+    titles = [f["title"] for f in findings]
+    assert titles.count("与2026年比较") == 3
+    changes = [f["description"] for f in findings if f["title"] == "变动百分比与所写金额不符"]
+    assert changes == ["由43269.3万元到3845.49万元是减少91.11%，正文写增加17.62%。导入程序不作更正，待人工核实。",
+                       "由77.99万元到91.97万元是增加17.93%，正文写增加17.66%。导入程序不作更正，待人工核实。",
+                       "由198.34万元到201.50万元是增加1.59%，正文写增加5.27%。导入程序不作更正，待人工核实。"]
+    relations = _rows(sample_drafts["dept"] / "data" / "relations.csv")
+    assert sum(1 for r in relations if r["id"].startswith("change-") and not r["finding"]) >= 8  # the others hold

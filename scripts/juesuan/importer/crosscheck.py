@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from juesuan.data.formula import round_as
+from juesuan.data.formula import decimals, round_as
 
 GENERIC_NAMES = {"合计", "总计", "小计", "其中"}
 LINK = r"(?:（[^（）]{0,12}）)*[为是：:共计合达]{0,3}$"  # "（99项）", "为", "：" between an item's name and its amount
@@ -64,4 +64,73 @@ def crosscheck(narrative_figures: list[dict], all_figures: list[dict], parsed_ta
                              "site_shows": "两处数字均照录原文。", "lines": " ".join(map(str, lines)),
                              "quote": " ｜ ".join(source[n - 1].replace("\f", "").strip() for n in lines), "check": ""})
         relations.append(rel)
+    return relations, findings
+
+
+UP, DOWN = ("增加", "增长", "上升"), ("减少", "下降", "降低")
+COMPARED_YEAR = re.compile(r"比(?P<year>(?:19|20)\d{2})年")
+
+
+def _half(value: str) -> Decimal:
+    """A number as written → half a unit of its last decimal (the rounding it may carry)."""
+    return Decimal(1).scaleb(-decimals(Decimal(value))) / 2
+
+
+def _possible(old: dict, new: dict, pct: dict, up: bool) -> bool:
+    """Whether amounts within the rounding of the two written ones give the written percent (direction included)."""
+    a, b, p = Decimal(old["value"]), Decimal(new["value"]), Decimal(pct["value"])
+    ha, hb, hp = _half(old["value"]), _half(new["value"]), _half(pct["value"])
+    if a - ha <= 0:
+        return False
+    lo, hi = (b - hb - (a + ha)) / (a + ha) * 100, (b + hb - (a - ha)) / (a - ha) * 100
+    if not up:
+        lo, hi = -hi, -lo
+    return lo <= p + hp and p - hp <= hi
+
+
+def text_checks(narrative_figures: list[dict], year: int, source: list[str], first_finding: int) -> tuple[list[dict], list[dict]]:
+    """→ (relations, findings) an inspector draws from the text alone: a percent change against the two amounts
+    its sentence gives, and a comparison with the report's own year or a later one."""
+    relations, findings = [], []
+    by_sentence: dict[tuple, list[dict]] = {}
+    for f in narrative_figures:
+        by_sentence.setdefault((f["line"], f["sentence"]), []).append(f)
+    for (line, sentence), figs in by_sentence.items():
+        figs = sorted(figs, key=lambda f: int(f["offset"]))
+        amounts = [f for f in figs if f["unit"] == "万元"]
+        for pct in (f for f in figs if f["unit"] == "%"):
+            word = source[int(line) - 1][max(int(pct["offset"]) - 4, 0): int(pct["offset"])]
+            up, down = any(w in word for w in UP), any(w in word for w in DOWN)
+            before = [a for a in amounts if int(a["offset"]) < int(pct["offset"])]
+            if (up == down) or len(before) != 2:
+                continue
+            old, new = before
+            formula = f"({new['id']} - {old['id']}) / {old['id']} * 100" if up else f"({old['id']} - {new['id']}) / {old['id']} * 100"
+            rel = {"id": f"change-{pct['id'].replace('.', '-').replace('_', '-')}", "section": pct["section"],
+                   "title": f"正文所写的{'增加' if up else '减少'}百分比等于两个金额之差除以前者", "left": formula,
+                   "right": pct["id"], "rounding": "published", "finding": ""}
+            a, b, stated = Decimal(old["value"]), Decimal(new["value"]), Decimal(pct["value"])
+            if a == 0:
+                continue
+            change = (b - a) / a * 100
+            if round_as(change if up else -change, stated) != stated and _possible(old, new, pct, up):
+                continue  # the published amounts are rounded: some true amounts give the stated percent; not a relation
+            if round_as(change if up else -change, stated) != stated:
+                fid = f"F{first_finding + len(findings):02d}"
+                rel["finding"] = fid
+                moved = "增加" if change > 0 else "减少"
+                findings.append({"id": fid, "kind": "待核实", "title": "变动百分比与所写金额不符",
+                                 "description": f"由{old['literal']}到{new['literal']}是{moved}{round_as(abs(change), stated)}%，"
+                                                f"正文写{word.strip()[-2:]}{pct['literal']}。导入程序不作更正，待人工核实。",
+                                 "site_shows": "照录原文。", "lines": str(line),
+                                 "quote": sentence.replace("\f", "").strip(), "check": ""})
+            relations.append(rel)
+        for m in COMPARED_YEAR.finditer(sentence):
+            if int(m["year"]) >= year:
+                fid = f"F{first_finding + len(findings):02d}"
+                findings.append({"id": fid, "kind": "待核实", "title": f"与{m['year']}年比较",
+                                 "description": f"{year}年度的报告与{m['year']}年相比，比较的年份可能有误。导入程序不作更正，待人工核实。",
+                                 "site_shows": "照录原文。", "lines": str(line), "quote": sentence.replace("\f", "").strip(),
+                                 "check": ""})
+                break
     return relations, findings

@@ -9,7 +9,7 @@ The schema of one entry (every header text is compared after titles.norm):
       unit: 万元                          # unit of the package's amount fields (default: amount_unit)
       totals: [合计, 总计]                 # row names whose level is 合计
       skip: [无, 栏次]                     # a row whose first text is one of these is not data
-      empty: [无数据, 空表]                 # a row printing one of these says the table is empty: its note
+      empty: [无数据, 空表]                 # a row or line printing one of these says the table is empty: its note
       ignore: [行次]                       # printed columns that become no field
       panels:                             # side-by-side panels (optional): value of the side field
         - {side: 收入, labels: [收入, 本年收入]}
@@ -27,7 +27,10 @@ The schema of one entry (every header text is compared after titles.norm):
         values:
           - {field: budget, under: [预算数]}
 
-`under` restricts a header to columns printed below one of those group headers. An entry `_defaults`
+Roles: side (the panel's side), code (类/款/项 parts joined, or one code column), name (numbering
+such as "一、" taken off), level, amount (a number in the field's unit; `unit: null` for a column of
+mixed units, never converted) and text (copied as printed). `under` restricts a header to columns
+printed below one of those group headers. An entry `_defaults`
 gives prints, unit, totals, skip, ignore and empty to every layout that does not set them (its
 other keys are ignored: a place for YAML anchors).
 """

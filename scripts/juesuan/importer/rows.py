@@ -64,19 +64,38 @@ class Draft:
 
 
 def locate(doc: Document, row: Row) -> dict[int, tuple[int, Optional[int]]]:
-    """A row → column → (line, offset) of its text, searched left to right in the row's line."""
+    """A row → column → (line, offset) of its text, searched left to right in the row's line.
+
+    A cell not on that line (a row whose wrapped name spreads it over several lines) is looked for
+    on the lines just below and above; offset None if it is on none of them.
+    """
     if row.line is None:
         return {}
     text = doc.line(row.line)
     out, cursor = {}, 0
     for j, cell in enumerate(row.cells):
-        if not cell or not cell.strip():
+        literal = (cell or "").strip()
+        if not literal:
             continue
-        at = text.find(cell.strip(), cursor)
-        out[j] = (row.line, at if at >= 0 else None)
+        at = text.find(literal, cursor)
         if at >= 0:
-            cursor = at + len(cell.strip())
+            out[j] = (row.line, at)
+            cursor = at + len(literal)
+        else:
+            out[j] = _nearby(doc, row.line, literal)
     return out
+
+
+def _nearby(doc: Document, line: int, literal: str) -> tuple[int, Optional[int]]:
+    """A line number and a cell text → (line, offset) of the text on the nearest line around it, else (line, None)."""
+    for n in (line + 1, line - 1, line + 2, line - 2):
+        try:
+            at = doc.line(n).find(literal) if n >= 1 else -1
+        except IndexError:
+            continue
+        if at >= 0:
+            return n, at
+    return line, None
 
 
 def drafts(doc: Document, row: Row, cmap: ColumnMap, layout: Layout) -> list[tuple[int, Draft]]:
@@ -96,8 +115,8 @@ def drafts(doc: Document, row: Row, cmap: ColumnMap, layout: Layout) -> list[tup
 
 def _spans(left: Draft, right: Draft) -> bool:
     """Two drafts of one row → whether the right one only holds the amounts of the left one's label."""
-    return (left.side == right.side and left.name and not left.amounts
-            and not right.name and not any(right.pieces) and bool(right.amounts))
+    return bool(left.side == right.side and left.name and not left.amounts
+                and not right.name and not any(right.pieces) and right.amounts)
 
 
 def _segment_draft(row: Row, where, segment: Segment, layout: Layout) -> Optional[Draft]:
@@ -123,12 +142,12 @@ def _segment_draft(row: Row, where, segment: Segment, layout: Layout) -> Optiona
     return Draft(segment.side, pieces, name, amounts, row.line)
 
 
-def join_continuations(items: list[Draft], has_code: bool) -> list[Draft]:
-    """Drafts of one segment, top to bottom → with wrapped name rows joined to their coded row."""
+def join_continuations(items: list[Draft], has_code: bool, totals: set[str]) -> list[Draft]:
+    """Drafts of one segment, top to bottom → with wrapped name rows joined to their coded row (never a total)."""
     out: list[Draft] = []
     pending: Optional[Draft] = None
     for d in items:
-        name_only = has_code and not d.code and not d.amounts and d.name
+        name_only = has_code and not d.code and not d.amounts and d.name and norm(d.name) not in totals
         if name_only and out and out[-1].code and pending is None:
             out[-1].name = join_wrapped([out[-1].name, d.name])
             continue

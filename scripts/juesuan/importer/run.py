@@ -15,7 +15,7 @@ from slugify import slugify
 
 from juesuan.data import formats
 from juesuan.importer import draft, inspector
-from juesuan.importer.crosscheck import crosscheck
+from juesuan.importer.crosscheck import crosscheck, text_checks
 from juesuan.importer.extract import extract
 from juesuan.importer.identify import identify
 from juesuan.importer.model import Document, SourceError
@@ -113,11 +113,13 @@ def run(src: Path, dest_root: Path, force: bool = False, overrides: Overrides | 
     table_figures(lines, tables, table_section, package_unit, reg)
     codes, codes_left_out = codes_of(tables)
     narrative_ids = {f["id"] for f in reg.figures if not f["id"].startswith(tuple(f"{t.alias}." for t in tables))}
-    relations, findings = crosscheck([f for f in reg.figures if f["id"] in narrative_ids], reg.figures, tables,
-                                     package_unit, lines)
+    said = [f for f in reg.figures if f["id"] in narrative_ids]
+    relations, findings = crosscheck(said, reg.figures, tables, package_unit, lines)
+    more_relations, more_findings = text_checks(said, int(year), lines, len(findings) + 1)
+    relations, findings = relations + more_relations, findings + more_findings
     review = Review.of(src, doc, ident, o, fmt, narrative, parsed, reg, codes_left_out)
     for f in findings:
-        review.add(f"{f['id']} {f['title']}", f"source/report.txt 第{f['lines']}行", "正文与附表的数字不一致，已列为待核实的发现")
+        review.add(f"{f['id']} {f['title']}", f"source/report.txt 第{f['lines']}行", "数字或年份不一致，已列为待核实的发现")
     meta = {"unit": unit, "year": int(year), "kind": kind, "unit_id": unit_id, "slug": slug}
     units = {f["unit"] for f in reg.figures}
     ext = {"pdf": "pdf", "docx": "docx"}.get(doc.kind)

@@ -4,8 +4,9 @@ A table is identified by the title printed above it on its page (or at the end o
 page), matched against the format's titles (titles.py). A table on the next page without a title
 of its own continues the open table when it has as many columns; a repeated header is skipped.
 Columns become fields by their printed headers (columns.py, layouts.py); rows become values in the
-package's unit (rows.py, numbers.py). A title printed with no ruled table under it and no numbers
-("本表无数据") gives a table with no rows and the printed statement as its note. Whatever is seen
+package's unit (rows.py, numbers.py). A title printed with no ruled table under it but with a
+statement that the table is empty ("本表无数据") gives a table with no rows and that statement as
+its note (a statement inside or just below a ruled table becomes its note too). Whatever is seen
 but not matched (a title of no table of the format, a table without a title, a column no field
 takes, a cell that is not a number) is listed in `unrecognised`, each entry naming its page.
 """
@@ -19,13 +20,13 @@ from typing import Optional
 from .columns import ColumnMap, build_map, is_repeated_header, split_header, texts
 from .layouts import Layout, load_layouts
 from .model import Document, Page, Table
-from .numbers import factor, is_number, printed_unit
+from .numbers import factor, printed_unit
 from .rows import Cell, Draft, ParsedRow, drafts, finish, inherit_codes, join_continuations, melt_rows
 from .titles import Titles, is_page_number, norm
 
 __all__ = ["Cell", "ParsedRow", "ParsedTable", "TablesResult", "parse_tables"]
 
-NOTE_LINES = 3  # lines under a title without a table that are kept as its note
+NOTE_LINES = 3  # lines under a title without a table that are searched for a statement that it is empty
 
 
 @dataclass
@@ -45,8 +46,8 @@ class ParsedTable:
     printed_unit: str = ""  # the unit the table prints its amounts in
     unit: str = ""  # the unit of the package's amount fields
     converted_from: Optional[str] = None  # the printed unit when amounts were converted
-    factor: Optional[int] = None  # 10000 for 元 ↔ 万元
-    note: str = ""  # text printed under the title of a table printed without a grid
+    factor: Optional[int] = None  # 10000 for 元 → 万元 (values = printed ÷ factor, exactly)
+    note: str = ""  # the printed statement that the table is empty ("本表无数据"), if any
 
 
 @dataclass
@@ -76,6 +77,8 @@ class _Title:
     line: Optional[int]
     unit: Optional[str]
     page: int
+    continued: bool = False  # the title says 续
+    lines: tuple[int, ...] = ()  # the lines the title is printed on
 
 
 def parse_tables(doc: Document, fmt: dict) -> TablesResult:
@@ -91,6 +94,7 @@ class _Parser:
         self.result = TablesResult()
         self.open: Optional[_Open] = None
         self.pending: Optional[_Title] = None  # a title at the end of a page, waiting for its table
+        self.used: set[int] = set()  # lines of the titles that tables were read under
 
     def run(self) -> TablesResult:
         for page in self.doc.pages:
@@ -136,11 +140,13 @@ class _Parser:
         unit = next((u for _, t in lines if (u := printed_unit(t))), None)
         found = self.titles.match_lines([t for _, t in lines])
         if found:
-            alias, _, i = found
-            return _Title(alias, lines[i][1], lines[i][0], unit, page.number)
+            alias, continued, i, span = found
+            text = "".join(t for _, t in lines[i:i + span])
+            return _Title(alias, text, lines[i][0], unit, page.number, continued, tuple(n for n, _ in lines[i:i + span]))
         if trailing:
             return None  # text ending a page is narrative unless it is a known title
-        return _Title(None, lines[0][1], lines[0][0], unit, page.number)
+        n, text = next(((n, t) for n, t in reversed(lines) if not printed_unit(t)), lines[-1])
+        return _Title(None, text, n, unit, page.number)  # the nearest line above that is not the unit line
 
     def place(self, page: Page, table: Table, above: list[tuple[int, str]]) -> None:
         """One extracted table and the lines above it → a new table, a continuation, or an unrecognised entry."""
@@ -152,7 +158,8 @@ class _Parser:
         opened = self.open
         follows = opened is not None and page.number == opened.last_page + 1
         if title is not None and title.alias is not None:
-            if follows and opened.table.alias == title.alias:
+            self.used.update(title.lines)
+            if opened is not None and opened.table.alias == title.alias and (follows or title.continued):
                 self.add_part(page, table)
                 return
             self.close()
@@ -235,36 +242,39 @@ class _Parser:
         for k in sorted(opened.segments):
             items = opened.segments[k]
             inherit_codes(items)
-            for draft in join_continuations(items, has_code):
+            for draft in join_continuations(items, has_code, opened.layout.totals):
                 opened.table.rows.append(finish(draft, opened.layout, opened.places, where, problems))
         self.result.unrecognised.extend(problems)
 
     def empty_tables(self) -> None:
-        """Titles printed with no ruled table and no numbers under them → tables without rows."""
+        """Titles printed with no ruled table under them but a statement that the table is empty → tables without rows.
+
+        A title without a table and without such a statement is listed as not read (in a PDF or DOCX;
+        a plain text has no ruled tables at all, which the review list says once).
+        """
         for page in self.doc.pages:
             lines = self._lines(page.first_line, page.first_line + len(page.lines))
-            hits = [(i, self.titles.match(t)) for i, (_, t) in enumerate(lines)]
-            for i, hit in hits:
-                if not hit or self.result.get(hit[0]) or hit[0] not in self.layouts:
+            hits = [self.titles.match(t) for _, t in lines]
+            for i, hit in enumerate(hits):
+                if not hit or self.result.get(hit[0]) or hit[0] not in self.layouts or lines[i][0] in self.used:
                     continue
-                if (i > 0 and hits[i - 1][1]) or (i + 1 < len(hits) and hits[i + 1][1]):
+                if (i > 0 and hits[i - 1]) or (i + 1 < len(hits) and hits[i + 1]):
                     continue  # a list of titles: the contents
-                under = [t for _, t in lines[i + 1:i + 1 + NOTE_LINES] if not self.titles.match(t)]
-                stop = next((lines[k][0] for k in range(i + 1, len(lines)) if hits[k][1]), None)
-                below = [t for t in page.tables
-                         if any(r.line and lines[i][0] < r.line and (stop is None or r.line < stop) for r in t.rows)]
-                if below or any(sum(map(is_number, t.split())) >= 2 for t in under):
-                    self.note(page.number, f"有“{lines[i][1]}”标题，但表格未能读出",
-                              f"title '{lines[i][1]}' is printed but its table could not be read")
+                layout, (line, text) = self.layouts[hit[0]], lines[i]
+                stop = next((lines[k][0] for k in range(i + 1, len(lines)) if hits[k]), None)
+                under = [t for n, t in lines[i + 1:i + 1 + NOTE_LINES] if stop is None or n < stop]
+                said = next((t for t in under if any(p in norm(t) for p in layout.empty)), None)
+                below = any(r.line and line < r.line and (stop is None or r.line < stop) for t in page.tables for r in t.rows)
+                if said is None or below:
+                    if self.doc.kind != "text":
+                        self.note(page.number, f"有“{text}”标题，但表格未能读出",
+                                  f"title '{text}' is printed but its table could not be read")
                     continue
-                layout = self.layouts[hit[0]]
                 spec = (self.fmt.get("tables") or {}).get(hit[0]) or {}
                 self.result.tables.append(ParsedTable(
                     alias=hit[0], number=spec.get("number"), title=spec.get("title", ""), resource=layout.resource,
-                    fields=[f.schema() for f in layout.fields], scheme=layout.scheme,
-                    printed_title=lines[i][1], title_line=lines[i][0],
-                    pages=[page.number], printed_unit=layout.prints, unit=layout.unit,
-                    note=" ".join(t for t in under if not printed_unit(t))))
+                    fields=[f.schema() for f in layout.fields], scheme=layout.scheme, printed_title=text,
+                    title_line=line, pages=[page.number], printed_unit=layout.prints, unit=layout.unit, note=said))
         order = {alias: i for i, alias in enumerate(self.fmt.get("tables") or {})}
         self.result.tables.sort(key=lambda t: order.get(t.alias, len(order)))
 

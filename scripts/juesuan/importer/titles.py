@@ -91,15 +91,22 @@ class Titles:
                 return self.keys[known], continued
         return None
 
-    def match_lines(self, lines: list[str]) -> Optional[tuple[str, bool, int]]:
-        """Lines above a table, top to bottom → (alias, continued, index of the title's last line), bottom-most first.
+    def match_lines(self, lines: list[str]) -> Optional[tuple[str, bool, int, int]]:
+        """Lines above a table, top to bottom → (alias, continued, index of the title's first line, lines it takes).
 
-        A title wrapped onto two lines is tried joined as well as line by line.
+        The bottom-most line that is a title wins, unless the line above it, which is none, joined
+        with it makes another title ("…“三公”经费" + "支出决算表"); a title wrapped onto two lines is also
+        tried when no single line is one.
         """
         for i in range(len(lines) - 1, -1, -1):
             found = self.match(lines[i])
-            if found is None and i > 0:
-                found = self.match(lines[i - 1] + lines[i])
             if found:
-                return found[0], found[1], i
+                joined = self.match(lines[i - 1] + lines[i]) if i > 0 and not self.match(lines[i - 1]) else None
+                if joined and joined[0] != found[0]:
+                    return joined[0], joined[1], i - 1, 2
+                return found[0], found[1], i, 1
+        for i in range(len(lines) - 1, 0, -1):
+            found = self.match(lines[i - 1] + lines[i])
+            if found:
+                return found[0], found[1], i - 1, 2
         return None
