@@ -17,6 +17,7 @@ import pytest
 from helpers.build import build_or_fail
 from helpers.paths import ROOT, SLUG
 
+from juesuan.data.loader import load
 from juesuan.importer.run import ImportFailed, Overrides, run
 from juesuan.tools.validate import validate
 
@@ -77,9 +78,9 @@ def test_import_real_text_sections_are_the_hand_made_ones(real_draft):
 def test_import_real_text_narrative_reads_as_the_hand_made_one(real_draft):
     """Every section's text, with each [[reference]] written out as its literal, equals the hand-made text."""
     def written(folder: Path) -> dict[str, str]:
-        literal = {r["id"]: r["literal"] for r in _rows(folder / "data" / "figures.csv")}
-        return {r["id"]: re.sub(r"\[\[([^\]]+)\]\]", lambda m: literal[m.group(1)], r["text"])
-                for r in _rows(folder / "data" / "narrative.csv")}
+        report = load(folder)
+        return {s["id"]: re.sub(r"\[\[([^\]]+)\]\]", lambda m: report.written(m.group(1)), s["text"] or "")
+                for s in report.sections.values()}
     assert written(real_draft) == written(REAL)
 
 
@@ -217,3 +218,9 @@ def test_import_dept_budget_finds_the_inspection_sheets_text_slips(sample_drafts
                        "由198.34万元到201.50万元是增加1.59%，正文写增加5.27%。导入程序不作更正，待人工核实。"]
     relations = _rows(sample_drafts["dept"] / "data" / "relations.csv")
     assert sum(1 for r in relations if r["id"].startswith("change-") and not r["finding"]) >= 8  # the others hold
+
+
+def test_import_registers_the_qualifiers_written_with_numbers(real_draft):
+    qualified = sorted({(r["literal"], r["qualifier"]) for r in _rows(real_draft / "data" / "figures.csv") if r["qualifier"]})
+    assert qualified == [("10%", "不少于"), ("10000余条", "余"), ("100万元", "以上"), ("12个月", "超过"),
+                         ("4000余条", "余"), ("50万元", "以上"), ("95%", "≥"), ("96%", "以上")]

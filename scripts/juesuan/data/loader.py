@@ -24,6 +24,9 @@ from juesuan.paths import PACKAGES, display
 from juesuan.workers import process_pool
 
 REF = re.compile(r"\[\[([^\[\]]+)\]\]")
+# Qualifiers a report writes around a number: before it (≥95%), after its unit (96%以上), or between (4000余条).
+BEFORE = ("≥", "≤", ">", "<", "约", "不少于", "不低于", "不超过", "超过", "近")
+AFTER = ("以上", "以下", "以内", "左右")
 
 
 @dataclass
@@ -113,9 +116,14 @@ class Report:
     def written(self, fid: str) -> str:
         """Figure id → the figure as the report writes it: value, qualifier, unit (codes as written)."""
         fig = self.figure(fid)
-        if fig["unit"] == "科目编码":
-            return fig["literal"]
-        return f"{fig['value']}{fig['qualifier'] or ''}{fig['unit'] or ''}"
+        if fig["unit"] == "科目编码" or (fig["literal"] or "").startswith("0"):
+            return fig["literal"]  # codes as written: "02" is not the number 2
+        q, unit = fig["qualifier"] or "", fig["unit"] or ""
+        if q in BEFORE:  # ≥95%, 约3万元
+            return f"{q}{fig['value']}{unit}"
+        if q in AFTER:  # 96%以上
+            return f"{fig['value']}{unit}{q}"
+        return f"{fig['value']}{q}{unit}"  # 4000余条
 
     @cached_property
     def provenance(self) -> dict[tuple[str, int, str], str]:

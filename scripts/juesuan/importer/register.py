@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from juesuan.data.loader import AFTER, BEFORE
 from juesuan.data.source_text import ARTEFACT, numbers_in, sentence_at
 from juesuan.importer.layout import join_wrapped
 
@@ -40,6 +41,18 @@ def label_of(sentence: str, literal: str) -> str:
     parts = [p for p in LABEL_CUT.split(ARTEFACT.sub("", before)) if p.strip()]
     words = (parts[-1] if parts else "").strip()[-MAX_LABEL:]
     return words or "数字"
+
+
+def qualifier_of(raw: str, offset: int, literal: str) -> str:
+    """A number in its line → the qualifier the report writes with it (≥, 约, 不少于 before; 以上 after; 余 inside), or ''."""
+    if "余" in literal:
+        return "余"
+    before = raw[:offset]
+    found = next((q for q in sorted(BEFORE, key=len, reverse=True) if before.endswith(q)), "")
+    if found:
+        return found
+    after = raw[offset + len(literal):]
+    return next((q for q in AFTER if after.startswith(q)), "")
 
 
 def _row(fid: str, label: str, value: Decimal, unit: str, section: str, line: int, offset: int,
@@ -95,10 +108,13 @@ def narrative_figures(lines: list[str], sections: list[dict], skip_lines: set[in
         sec = owner[num.line]
         counter[sec] = counter.get(sec, 0) + 1
         fid = _fid(sec, counter[sec])
-        qualifier = "余" if "余" in num.literal else ""
+        qualifier = qualifier_of(lines[num.line - 1], num.offset, num.literal)
         out.figures.append(_row(fid, label_of(num.sentence, num.literal), num.value, num.unit, sec, num.line,
                                 num.offset, num.literal, num.sentence, qualifier))
-        by_line.setdefault(num.line, []).append((num.offset, num.literal, fid))
+        # The reference stands for the number with its qualifier (≥95%, 96%以上), as the site writes it back.
+        start = num.offset - (len(qualifier) if qualifier in BEFORE else 0)
+        span = num.literal + (qualifier if qualifier in AFTER else "")
+        by_line.setdefault(num.line, []).append((start, lines[num.line - 1][start:num.offset] + span, fid))
     for sec in sections:
         out.texts[sec["id"]] = section_text(lines, sec, by_line, paragraph_starts.get(sec["id"], set()), offsets)
     return out
