@@ -100,3 +100,16 @@ def test_format_file_names_itself_and_has_its_parts(format_id):
 def test_unknown_format_is_refused_with_the_list_of_formats():
     with pytest.raises(formats.UnknownFormat, match="no format 'nope'; the formats are: " + ", ".join(formats.available())):
         formats.load("nope")
+
+
+def _modules() -> list[str]:
+    return sorted(".".join(p.relative_to(ROOT / "scripts").with_suffix("").parts).removesuffix(".__init__")
+                  for p in (ROOT / "scripts" / "juesuan").rglob("*.py") if p.name != "__main__.py")
+
+
+@pytest.mark.params_from("module", _modules)
+def test_every_module_imports(module):
+    """A module no test imports (a tool, the benchmark) still imports: a moved name breaks here, not in use."""
+    import importlib
+
+    importlib.import_module(module)

@@ -25,7 +25,8 @@ import time
 from pathlib import Path
 
 from juesuan.tools import synth
-from juesuan.data.loader import PACKAGES, ROOT, discover
+from juesuan.data.loader import discover
+from juesuan.paths import PACKAGES, ROOT
 
 LIGHTHOUSE = "lighthouse@12.2.3"
 TOOLS = ROOT / "build" / "bench-tools"
