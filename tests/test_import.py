@@ -224,3 +224,22 @@ def test_import_registers_the_qualifiers_written_with_numbers(real_draft):
     qualified = sorted({(r["literal"], r["qualifier"]) for r in _rows(real_draft / "data" / "figures.csv") if r["qualifier"]})
     assert qualified == [("10%", "不少于"), ("10000余条", "余"), ("100万元", "以上"), ("12个月", "超过"),
                          ("4000余条", "余"), ("50万元", "以上"), ("95%", "≥"), ("96%", "以上")]
+
+
+def test_import_finds_a_code_named_otherwise_in_the_text_than_in_the_table(sample_drafts):
+    """Both budgets call 210 by its pre-2019 name in the text and 卫生健康支出 in the tables."""
+    for name in ("dept", "unit"):
+        named = [f for f in _rows(sample_drafts[name] / "data" / "findings.csv") if f["title"] == "科目210的名称：正文与附表不同"]
+        assert [f["description"] for f in named] == ["正文写“医疗卫生与计划生育支出”，附表写“卫生健康支出”。导入程序不作更正，待人工核实。"]
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("6、公共安全支出（204类）司法（06款）其他司法支出（99项）3845.49万元。",
+     [("204", "公共安全支出"), ("20406", "司法"), ("2040699", "其他司法支出")]),
+    ("1.社会保障和就业208（类）20801、20805、20830（款）2080103、2080109（项）", [("208", "社会保障和就业")]),
+    ("司法（06款）", []),  # a 款 with no 类 before it names no full code
+])
+def test_import_reads_codes_as_the_text_writes_them(line, expected):
+    from juesuan.importer.names import mentions
+
+    assert [(code, name) for code, name, _ in mentions(line)] == expected

@@ -16,6 +16,7 @@ from slugify import slugify
 from juesuan.data import formats
 from juesuan.importer import draft, inspector
 from juesuan.importer.crosscheck import crosscheck, text_checks
+from juesuan.importer.names import name_findings
 from juesuan.importer.extract import extract
 from juesuan.importer.identify import identify
 from juesuan.importer.model import Document, SourceError
@@ -117,6 +118,8 @@ def run(src: Path, dest_root: Path, force: bool = False, overrides: Overrides | 
     relations, findings = crosscheck(said, reg.figures, tables, package_unit, lines)
     more_relations, more_findings = text_checks(said, int(year), lines, len(findings) + 1)
     relations, findings = relations + more_relations, findings + more_findings
+    body = {n for s in sections for n in s.get("body_lines") or []}
+    findings += name_findings(lines, body, codes, len(findings) + 1)
     review = Review.of(src, doc, ident, o, fmt, narrative, parsed, reg, codes_left_out)
     for f in findings:
         review.add(f"{f['id']} {f['title']}", f"source/report.txt 第{f['lines']}行", "数字或年份不一致，已列为待核实的发现")
