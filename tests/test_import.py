@@ -243,3 +243,22 @@ def test_import_reads_codes_as_the_text_writes_them(line, expected):
     from juesuan.importer.names import mentions
 
     assert [(code, name) for code, name, _ in mentions(line)] == expected
+
+
+def test_import_real_text_checks_every_share_it_states(real_draft):
+    """"…合计260.70万元，其中：……占100%；……占0%": 19 shares of a total, each a relation that holds."""
+    shares = [r for r in _rows(real_draft / "data" / "relations.csv") if r["id"].startswith("share-")]
+    assert len(shares) == 19 and all(r["finding"] == "" for r in shares)
+    assert [str(p) for p in validate([real_draft])] == []
+
+
+def test_import_share_that_no_rounding_explains_is_a_finding():
+    from juesuan.importer.crosscheck import text_checks
+
+    line = "本年支出合计200.00万元，其中：基本支出150.00万元，占70.00%。"
+    figures = [{"id": f"p2_s3.n0{i}", "line": 1, "offset": line.index(lit), "literal": lit, "value": v, "unit": u,
+                "sentence": line, "section": "p2-s3", "status": "stated"}
+               for i, (lit, v, u) in enumerate([("200.00万元", "200.00", "万元"), ("150.00万元", "150.00", "万元"), ("70.00%", "70.00", "%")], 1)]
+    relations, findings = text_checks(figures, 2021, [line], 1)
+    assert [(r["left"], r["right"], r["finding"]) for r in relations] == [("p2_s3.n02 / p2_s3.n01 * 100", "p2_s3.n03", "F01")]
+    assert findings[0]["description"] == "150.00万元占200.00万元的75.00%，正文写70.00%。导入程序不作更正，待人工核实。"

@@ -88,6 +88,37 @@ def _possible(old: dict, new: dict, pct: dict, up: bool) -> bool:
     return lo <= p + hp and p - hp <= hi
 
 
+def _share(pct: dict, amounts: list[dict], source: list[str], number: int) -> tuple[dict | None, dict | None]:
+    """"…合计A万元，其中：X万元，占P%" → the relation P = X / A × 100 (as published), and a finding when no
+    amounts within the rounding of A and X give P."""
+    line = source[int(pct["line"]) - 1]
+    if "占" not in line[max(int(pct["offset"]) - 12, 0): int(pct["offset"])]:
+        return None, None
+    before = [a for a in amounts if int(a["offset"]) < int(pct["offset"])]
+    if len(before) < 2 or before[-1] is before[0]:
+        return None, None
+    total, part = before[0], before[-1]
+    a, b, stated = Decimal(total["value"]), Decimal(part["value"]), Decimal(pct["value"])
+    if a == 0:
+        return None, None
+    exact = round_as(b / a * 100, stated) == stated
+    ha, hb, hp = _half(total["value"]), _half(part["value"]), _half(pct["value"])
+    lo, hi = max(b - hb, Decimal(0)) / (a + ha) * 100, (b + hb) / (a - ha) * 100 if a > ha else None
+    if not exact and (hi is None or (lo <= stated + hp and stated - hp <= hi)):
+        return None, None  # the published amounts are rounded: some true amounts give the stated share
+    rel = {"id": f"share-{pct['id'].replace('.', '-').replace('_', '-')}", "section": pct["section"],
+           "title": "正文所写的占比等于部分除以合计", "left": f"{part['id']} / {total['id']} * 100", "right": pct["id"],
+           "rounding": "published", "finding": ""}
+    if exact:
+        return rel, None
+    fid = f"F{number:02d}"
+    rel["finding"] = fid
+    return rel, {"id": fid, "kind": "待核实", "title": "占比与所写金额不符",
+                 "description": f"{part['literal']}占{total['literal']}的{round_as(b / a * 100, stated)}%，正文写{pct['literal']}。"
+                                "导入程序不作更正，待人工核实。",
+                 "site_shows": "照录原文。", "lines": str(pct["line"]), "quote": pct["sentence"].replace("\f", "").strip(), "check": ""}
+
+
 def text_checks(narrative_figures: list[dict], year: int, source: list[str], first_finding: int) -> tuple[list[dict], list[dict]]:
     """→ (relations, findings) an inspector draws from the text alone: a percent change against the two amounts
     its sentence gives, and a comparison with the report's own year or a later one."""
@@ -125,6 +156,12 @@ def text_checks(narrative_figures: list[dict], year: int, source: list[str], fir
                                  "site_shows": "照录原文。", "lines": str(line),
                                  "quote": sentence.replace("\f", "").strip(), "check": ""})
             relations.append(rel)
+        for pct in (f for f in figs if f["unit"] == "%"):
+            rel, finding = _share(pct, amounts, source, first_finding + len(findings))
+            if rel:
+                relations.append(rel)
+            if finding:
+                findings.append(finding)
         for m in COMPARED_YEAR.finditer(sentence):
             if int(m["year"]) >= year:
                 fid = f"F{first_finding + len(findings):02d}"
