@@ -53,13 +53,22 @@ def declarations(report: Report) -> tuple[list[Decl], list[Problem]]:
     return decls, problems
 
 
+def content_of(every: list[Need]) -> list[Need]:
+    """A chart's needs → those that say whether the report has its content: its figures when it reads any
+    (a table it also reads is support: an imported draft has the table but not yet the figures' roles),
+    else its resources and tables."""
+    deciding = [n for n in every if n.decides]
+    figures = [n for n in deciding if n.what == "figure"]
+    return figures or deciding
+
+
 def plan(report: Report) -> tuple[list[tuple[Decl, list[Need]]], list[Problem]]:
     """A report → [(declaration, its missing needs)] for every chart it has content for (drawn when nothing is missing)."""
     decls, problems = declarations(report)
     out = []
     for decl in decls:
         every = needs(report, decl) + [Need("section", decl.place, decides=False)]
-        content = [n for n in every if n.decides]
+        content = content_of(every)
         if content and not any(held(report, n) for n in content):
             continue  # the report has none of this content: no chart, and nothing wrong
         out.append((decl, [n for n in every if not held(report, n)]))
@@ -85,7 +94,7 @@ def missing_problems(report: Report) -> list[Problem]:
     """One problem per need of a chart that the package lacks while it holds the chart's other needs."""
     planned, problems = plan(report)
     for decl, missing in planned:
-        held_count = sum(1 for n in needs(report, decl) if n.decides and held(report, n))
+        held_count = sum(1 for n in content_of(needs(report, decl)) if held(report, n))
         for need in missing:
             if need.what == "section":
                 fix = "give the chart the id of a section the narrative has as its place"

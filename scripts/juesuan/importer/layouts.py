@@ -14,6 +14,8 @@ The schema of one entry (every header text is compared after titles.norm):
       panels:                             # side-by-side panels (optional): value of the side field
         - {side: 收入, labels: [收入, 本年收入]}
       scheme: functional                  # classification of the codes (functional / economic)
+      sections: group                     # a row printing only its name ("一、政府采购") heads the rows below it:
+                                          # not a data row; its name, numbering off, is their value of this field
       fields:                             # in package order after the writer's row number; role defaults to amount
         - {name: side, title: 收支方向, role: side}
         - {name: code, title: 科目编码, role: code, headers: [科目编码], parts: [类, 款, 项]}
@@ -96,6 +98,7 @@ class Layout:
     melt_field: Optional[str] = None
     melt_items: list[MeltItem] = field(default_factory=list)
     melt_values: list[tuple[str, list[str]]] = field(default_factory=list)  # (field, under keys)
+    sections: Optional[str] = None  # the field that section rows fill for the rows under them
 
     def role(self, role: str) -> Optional[FieldSpec]:
         """Role → the one field with that role, or None."""
@@ -150,7 +153,10 @@ def _layout(fid: str, alias: str, spec: dict, default_unit: str) -> Layout:
                     scheme=spec.get("scheme") or "functional", totals=set(_keys(spec.get("totals"))),
                     skip=set(_keys(spec.get("skip"))), ignore=set(_keys(spec.get("ignore"))),
                     empty=_keys(spec.get("empty")),
-                    panels=[(str(p["side"]), _keys(p.get("labels"))) for p in spec.get("panels") or []])
+                    panels=[(str(p["side"]), _keys(p.get("labels"))) for p in spec.get("panels") or []],
+                    sections=spec.get("sections"))
+    if layout.sections and layout.sections not in names:
+        raise LayoutError(f"{where}.sections: names a field the layout does not have ({layout.sections})")
     melt = spec.get("melt")
     if melt:
         layout.melt_field = melt.get("item")

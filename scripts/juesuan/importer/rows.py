@@ -4,7 +4,8 @@ A row of a side-by-side table gives one ParsedRow per panel that prints somethin
 in 类/款/项 columns are joined ("204", "06", "01" → "2040601"; a blank 类 before a printed 款 is the
 class of the row above). The level follows from the code's length (3 类, 5 款, 7 项) or from a
 total name. A row that prints only a name, directly below a coded row, continues that row's
-wrapped name; a coded row without a name takes the name-only row printed just above it. Values
+wrapped name; a coded row without a name takes the name-only row printed just above it. In a layout
+with `sections:`, a row that prints only its name heads the rows below it (its name fills that field). Values
 are canonical decimal strings in the package's unit; the literal, its line and its offset in
 that line are kept for every printed number.
 """
@@ -166,6 +167,25 @@ def join_continuations(items: list[Draft], has_code: bool, totals: set[str]) -> 
     return out
 
 
+def in_sections(items: list[Draft], layout: Layout) -> list[tuple[Draft, Optional[str]]]:
+    """Drafts of one segment → (draft, the section it is printed under) for every data row.
+
+    With `sections:` in the layout, a row that prints only its name ("一、政府采购": no code, nothing in
+    any other column) heads a section and is no data row; the rows below it get its name, numbering
+    taken off. Without it every draft is a data row in no section.
+    """
+    if not layout.sections:
+        return [(d, None) for d in items]
+    out: list[tuple[Draft, Optional[str]]] = []
+    section: Optional[str] = None
+    for d in items:
+        if d.name and not d.code and not d.amounts and norm(d.name) not in layout.totals:
+            section = NUMBERING.sub("", d.name, count=1)
+            continue
+        out.append((d, section))
+    return out
+
+
 def inherit_codes(items: list[Draft]) -> None:
     """Drafts whose 类 (or 类 and 款) column is blank before a printed 款 or 项 → the code completed from the row above."""
     previous: list[str] = []
@@ -177,8 +197,10 @@ def inherit_codes(items: list[Draft]) -> None:
             previous = list(d.pieces)
 
 
-def finish(d: Draft, layout: Layout, places: int, where: tuple[str, str], problems: list[str]) -> ParsedRow:
-    """A draft, the unit shift (a power of ten) and where it is (Chinese, English) → ParsedRow with every layout field."""
+def finish(d: Draft, layout: Layout, places: int, where: tuple[str, str], problems: list[str],
+           section: Optional[str] = None) -> ParsedRow:
+    """A draft, the unit shift (a power of ten), where it is (Chinese, English) and the section it is printed under
+    → ParsedRow with every layout field."""
     level = LEVELS.get(len(d.code), "") if d.code else ""
     label = NUMBERING.sub("", d.name, count=1) if d.name else ""
     if not level and norm(label) in layout.totals:
@@ -186,6 +208,8 @@ def finish(d: Draft, layout: Layout, places: int, where: tuple[str, str], proble
     row = ParsedRow(values={}, level=level, code=d.code or None, name=d.name, side=d.side, line=d.line)
     for spec in layout.fields:
         row.values[spec.name] = _value(spec.role, d, label, level)
+    if layout.sections:
+        row.values[layout.sections] = section
     for spec in layout.amounts:
         printed = d.amounts.get(spec.name)
         if printed is None:

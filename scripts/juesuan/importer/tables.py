@@ -21,7 +21,7 @@ from .columns import ColumnMap, build_map, is_repeated_header, split_header, tex
 from .layouts import Layout, load_layouts
 from .model import Document, Page, Table
 from .numbers import factor, printed_unit
-from .rows import Cell, Draft, ParsedRow, drafts, finish, inherit_codes, join_continuations, melt_rows
+from .rows import Cell, Draft, ParsedRow, drafts, finish, in_sections, inherit_codes, join_continuations, melt_rows
 from .titles import Titles, is_page_number, norm
 
 __all__ = ["Cell", "ParsedRow", "ParsedTable", "TablesResult", "parse_tables"]
@@ -242,8 +242,9 @@ class _Parser:
         for k in sorted(opened.segments):
             items = opened.segments[k]
             inherit_codes(items)
-            for draft in join_continuations(items, has_code, opened.layout.totals):
-                opened.table.rows.append(finish(draft, opened.layout, opened.places, where, problems))
+            joined = join_continuations(items, has_code, opened.layout.totals)
+            for draft, section in in_sections(joined, opened.layout):
+                opened.table.rows.append(finish(draft, opened.layout, opened.places, where, problems, section))
         self.result.unrecognised.extend(problems)
 
     def empty_tables(self) -> None:
