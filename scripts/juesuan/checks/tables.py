@@ -122,7 +122,7 @@ def check_tables(report: Report) -> tuple[list[Check], list[Problem]]:
                     if row[fld] is None:
                         continue
                     add(_sum_check(report, f"{alias}-{row['code'] or 'total'}-{fld}", name,
-                                   f"{res['title']}：{row['name']}的{_title(res, fld)}等于下级科目之和",
+                                   f"{res['title']}：{row.get('name') or row.get('item')}的{_title(res, fld)}等于下级科目之和",
                                    [(1, name, j, fld) for j in kids], (name, i, fld)))
     return checks, problems
 

@@ -1,7 +1,8 @@
 """Narrative figures and table figures → relations "the amount the text gives for an item equals its table cell", and 待核实 findings where they differ.
 
 An inspector reads "其他司法支出（99项）3845.49万元" and looks the item up in the table. Here the
-item is the table row whose name ends the words before the amount; the comparison is a relation
+item is the table row whose name ends the words before the amount (in any table that prints a row
+of that name: the 收入 and 支出 tables name the same 科目); the comparison is a relation
 of relations.csv (rounding: as published), so it is recomputed by every `make validate` and shown
 on the verification page, whether it holds or not.
 """
@@ -15,6 +16,12 @@ from juesuan.data.formula import decimals, round_as
 
 GENERIC_NAMES = {"合计", "总计", "小计", "其中"}
 LINK = r"(?:（[^（）]{0,12}）)*[为是：:共计合达]{0,3}$"  # "（99项）", "为", "：" between an item's name and its amount
+
+
+def quoted(line: str) -> str:
+    """A source line → as a finding quotes it: without a page's form feed; a DOCX table row's cells (joined by tabs,
+    which no cell of a package may hold) as parts separated by " ｜ ", each word for word."""
+    return " ｜ ".join(p.strip() for p in line.replace("\f", "").split("\t") if p.strip())
 
 
 def _rows_by_name(parsed_tables, figures: dict[str, dict]) -> list[tuple[str, list[str], str]]:
@@ -42,13 +49,14 @@ def crosscheck(narrative_figures: list[dict], all_figures: list[dict], parsed_ta
         if fig["unit"] != package_unit or fig["status"] != "stated":
             continue
         before = fig["sentence"][: max(fig["sentence"].find(fig["literal"]), 0)]
-        match = next(((name, ids, title) for name, ids, title in rows if re.search(re.escape(name) + LINK, before)), None)
-        if match is None:
+        matches = [(name, ids, title) for name, ids, title in rows if re.search(re.escape(name) + LINK, before)]
+        if not matches:
             continue
-        name, ids, title = match
+        name = matches[0][0]  # the longest name; every table that prints a row of that name (收入/支出 tables share many)
+        same = [(ids, title) for n, ids, title in matches if n == name]
         stated = Decimal(fig["value"])
-        agreeing = [fid for fid in ids if round_as(Decimal(figures[fid]["value"]), stated) == stated]
-        left = agreeing[0] if agreeing else ids[0]
+        agreeing = [(fid, title) for ids, title in same for fid in ids if round_as(Decimal(figures[fid]["value"]), stated) == stated]
+        left, title = agreeing[0] if agreeing else (same[0][0][0], same[0][1])
         rid = f"text-table-{fig['id'].replace('.', '-').replace('_', '-')}"
         rel = {"id": rid, "section": fig["section"], "title": f"正文所写“{name}”的金额等于{title}中的数",
                "left": left, "right": fig["id"], "rounding": "published", "finding": ""}
@@ -62,7 +70,7 @@ def crosscheck(narrative_figures: list[dict], all_figures: list[dict], parsed_ta
                              "description": f"正文写{fig['literal']}，{title}中该行为{table_fig['value']}{package_unit}"
                                             f"（按正文的小数位为{round_as(Decimal(table_fig['value']), stated)}）。导入程序不作更正，待人工核实。",
                              "site_shows": "两处数字均照录原文。", "lines": " ".join(map(str, lines)),
-                             "quote": " ｜ ".join(source[n - 1].replace("\f", "").strip() for n in lines), "check": ""})
+                             "quote": " ｜ ".join(quoted(source[n - 1]) for n in lines), "check": ""})
         relations.append(rel)
     return relations, findings
 
@@ -136,6 +144,11 @@ def text_checks(narrative_figures: list[dict], year: int, source: list[str], fir
             if (up == down) or len(before) != 2:
                 continue
             old, new = before
+            between = source[int(line) - 1][int(old["offset"]) + len(old["literal"]): int(new["offset"])]
+            if "比" in between:  # "A万元，比2022年度的B万元增加P%": B is the earlier amount
+                if between.rstrip().endswith(UP + DOWN):
+                    continue  # "A万元，比上年增加C万元，增长P%": C is the change, not an amount of a year
+                old, new = new, old
             formula = f"({new['id']} - {old['id']}) / {old['id']} * 100" if up else f"({old['id']} - {new['id']}) / {old['id']} * 100"
             rel = {"id": f"change-{pct['id'].replace('.', '-').replace('_', '-')}", "section": pct["section"],
                    "title": f"正文所写的{'增加' if up else '减少'}百分比等于两个金额之差除以前者", "left": formula,

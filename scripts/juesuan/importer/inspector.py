@@ -13,6 +13,7 @@ from pathlib import Path
 from juesuan import checks
 from juesuan.data.loader import load
 from juesuan.data.problems import PackageError
+from juesuan.importer.crosscheck import quoted
 
 LABEL = re.compile(r"^(?P<resource>[a-z0-9_]+):(?P<line>\d+)\.(?P<field>[a-z0-9_]+)$")
 
@@ -45,7 +46,7 @@ def findings(folder: Path, first: int = 1) -> list[dict]:
                         and (n := _source_line(report, m["resource"], int(m["line"]), m["field"]))})
         if not lines:
             continue
-        quote = " ｜ ".join(source[n - 1].replace("\f", "").strip() for n in lines)
+        quote = " ｜ ".join(quoted(source[n - 1]) for n in lines)
         out.append({"id": f"F{first + len(out):02d}", "kind": "待核实", "title": c.title,
                     "description": f"按附表印出的数计算为 {c.computed}，表中所列为 {c.expected}。导入程序不作更正，待人工核实。",
                     "site_shows": "照录附表印出的数值。", "lines": " ".join(str(n) for n in lines), "quote": quote,

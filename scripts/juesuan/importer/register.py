@@ -120,6 +120,14 @@ def narrative_figures(lines: list[str], sections: list[dict], skip_lines: set[in
     return out
 
 
+def cell_sentence(raw: str, offset: int) -> str:
+    """A table row's line and a number's offset in it → the sentence of the cell that prints the number (a DOCX row
+    joins its cells with tabs, and no cell of a package may hold a tab)."""
+    start = raw.rfind("\t", 0, offset) + 1
+    end = raw.find("\t", offset)
+    return sentence_at(raw[start:] if end < 0 else raw[start:end], offset - start)
+
+
 def table_figures(lines: list[str], parsed, section_of_tables: str, package_unit: str, out: Register) -> None:
     """Parsed tables → a stated figure per printed cell, derived 万元 figures where converted, table rows and provenance."""
     for table in parsed:
@@ -145,7 +153,7 @@ def table_figures(lines: list[str], parsed, section_of_tables: str, package_unit
                     stated = fid + "_yuan"
                     # The unit is printed in the table's header, not next to the number: kept in the label.
                     out.figures.append(_row(stated, f"{label}（单位：{converted}）", printed, "", section_of_tables, cell.line,
-                                            offset, cell.literal, sentence_at(raw, offset)))
+                                            offset, cell.literal, cell_sentence(raw, offset)))
                     derived = printed / Decimal(10000)
                     out.figures.append({**_row(fid, label, derived, package_unit, section_of_tables, cell.line, offset,
                                                 cell.literal, ""), "status": "derived", "line": "", "offset": "",
@@ -154,7 +162,7 @@ def table_figures(lines: list[str], parsed, section_of_tables: str, package_unit
                     row[f["name"]] = str(derived)
                 else:
                     out.figures.append(_row(fid, f"{label}（单位：{f.get('unit') or package_unit}）", printed, "", section_of_tables,
-                                            cell.line, offset, cell.literal, sentence_at(raw, offset)))
+                                            cell.line, offset, cell.literal, cell_sentence(raw, offset)))
                 out.provenance.append({"resource": table.resource, "row": str(i), "field": f["name"], "figure": fid})
             rows.append(row)
         out.tables[table.resource] = rows
