@@ -104,3 +104,10 @@ def test_import_pdf_draft_validates(pdf_draft):
     """The format's charts read figures by names a person gives (gpb.total …): a draft with the tables but not
     those names has no such chart, and nothing is missing."""
     assert [str(p) for p in validate([pdf_draft])] == []
+
+
+def test_import_pdf_draft_records_no_finding_where_the_report_agrees(pdf_draft):
+    """The tables hold the package's values and the text agrees with them within its rounding: a wrapped
+    sentence must not make a share's part look like its total (it once gave 8.75 of 237.57 = 3.68%)."""
+    assert (pdf_draft / "data" / "findings.csv").read_text(encoding="utf-8").splitlines() == [
+        "id,kind,title,description,site_shows,lines,quote,check"]

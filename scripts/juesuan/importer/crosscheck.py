@@ -127,9 +127,11 @@ def _share(pct: dict, amounts: list[dict], source: list[str], number: int) -> tu
                  "site_shows": "照录原文。", "lines": str(pct["line"]), "quote": pct["sentence"].replace("\f", "").strip(), "check": ""}
 
 
-def text_checks(narrative_figures: list[dict], year: int, source: list[str], first_finding: int) -> tuple[list[dict], list[dict]]:
+def text_checks(narrative_figures: list[dict], year: int, source: list[str], first_finding: int,
+                continued: frozenset[int] = frozenset()) -> tuple[list[dict], list[dict]]:
     """→ (relations, findings) an inspector draws from the text alone: a percent change against the two amounts
-    its sentence gives, and a comparison with the report's own year or a later one."""
+    its sentence gives, a share against its part and total, and a comparison with the report's own year or a later one.
+    `continued`: lines that carry on the paragraph of the line before (a wrapped PDF line)."""
     relations, findings = [], []
     by_sentence: dict[tuple, list[dict]] = {}
     for f in narrative_figures:
@@ -169,7 +171,9 @@ def text_checks(narrative_figures: list[dict], year: int, source: list[str], fir
                                  "site_shows": "照录原文。", "lines": str(line),
                                  "quote": sentence.replace("\f", "").strip(), "check": ""})
             relations.append(rel)
-        for pct in (f for f in figs if f["unit"] == "%"):
+        # A sentence carried over from the line before has amounts there: its first amount here is no total.
+        whole = int(line) not in continued or source[int(line) - 1].lstrip("\f").find(sentence.lstrip("\f")) > 0
+        for pct in (f for f in figs if f["unit"] == "%" and whole):
             rel, finding = _share(pct, amounts, source, first_finding + len(findings))
             if rel:
                 relations.append(rel)

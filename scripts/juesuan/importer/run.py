@@ -116,9 +116,11 @@ def run(src: Path, dest_root: Path, force: bool = False, overrides: Overrides | 
     narrative_ids = {f["id"] for f in reg.figures if not f["id"].startswith(tuple(f"{t.alias}." for t in tables))}
     said = [f for f in reg.figures if f["id"] in narrative_ids]
     relations, findings = crosscheck(said, reg.figures, tables, package_unit, lines)
-    more_relations, more_findings = text_checks(said, int(year), lines, len(findings) + 1)
-    relations, findings = relations + more_relations, findings + more_findings
     body = {n for s in sections for n in s.get("body_lines") or []}
+    firsts = {first for paras in narrative.paragraphs.values() for first, _ in paras}
+    continued = frozenset(n for n in body if firsts and n not in firsts and n - 1 in body)
+    more_relations, more_findings = text_checks(said, int(year), lines, len(findings) + 1, continued)
+    relations, findings = relations + more_relations, findings + more_findings
     findings += name_findings(lines, body, codes, len(findings) + 1)
     review = Review.of(src, doc, ident, o, fmt, narrative, parsed, reg, codes_left_out)
     for f in findings:
