@@ -262,3 +262,12 @@ def test_import_share_that_no_rounding_explains_is_a_finding():
     relations, findings = text_checks(figures, 2021, [line], 1)
     assert [(r["left"], r["right"], r["finding"]) for r in relations] == [("p2_s3.n02 / p2_s3.n01 * 100", "p2_s3.n03", "F01")]
     assert findings[0]["description"] == "150.00万元占200.00万元的75.00%，正文写70.00%。导入程序不作更正，待人工核实。"
+
+
+def test_import_reads_the_unit_from_a_sentence_wrapped_over_two_lines():
+    from juesuan.importer.identify import identify
+    from juesuan.importer.model import Document, Page
+
+    lines = ["第二部分 2021年度单位决算情况说明", "纳入2021年度单位决算编制范围的独立编制机构包括米易县城乡居民养老", "保险事务中心。"]
+    found = identify(Document("pdf", [Page(1, lines, 1)], "\n".join(lines) + "\n"))
+    assert (found.unit.value, found.unit.line, found.year.value, found.kind.value) == ("米易县城乡居民养老保险事务中心", 2, 2021, "单位决算")

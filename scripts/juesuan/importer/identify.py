@@ -76,6 +76,20 @@ def choose_format(doc: Document, year: int | None, forced: str | None = None) ->
     return best, how
 
 
+def _in_joined(lines: list[str]) -> Found:
+    """Lines → the unit named by a sentence that runs over several of them, with the line it starts on."""
+    joined, starts = "", []
+    for raw in lines:
+        starts.append(len(joined))
+        joined += raw.replace("\f", "").strip()
+    for place in UNIT_PLACES[1:]:  # the in-sentence places (the label form is one line by nature)
+        m = place.search(joined) if not place.pattern.endswith("$") else None
+        if m:
+            line = max(i for i, s in enumerate(starts, 1) if s <= m.start())
+            return Found(m["unit"], line, "正文")
+    return Found()
+
+
 def identify(doc: Document, forced_format: str | None = None) -> Identity:
     """A document → its format and metadata, read from its lines."""
     unit, year, kind = Found(), Found(), Found()
@@ -103,5 +117,7 @@ def identify(doc: Document, forced_format: str | None = None) -> Identity:
                     break
             if unit.value is not None:
                 break
+    if unit.value is None:  # a sentence wrapped across lines (PDF): read the lines joined
+        unit = _in_joined(lines)
     fid, how = choose_format(doc, year.value, forced_format)
     return Identity(fid, how, unit, year, kind)
