@@ -72,10 +72,18 @@ import: python
 	  $(if $(YEAR),--year "$(YEAR)") $(if $(KIND),--kind "$(KIND)") $(if $(FORMAT),--format "$(FORMAT)") $(if $(SLUG),--slug "$(SLUG)")
 
 validate: python
+	@$(DROP_SITE)
 	$(PY) -m juesuan.tools.validate
 
+# A build never leaves a stale or half-written site/: the old one is removed before validation (DROP_SITE,
+# set for build and run by validate), mkdocs writes to build/site.new (SITE_BUILD_DIR, read by mkdocs.yml),
+# and that replaces site/ only when mkdocs succeeds. A failed or interrupted build leaves no site/ at all.
+SITE_NEW := build/site.new
 build: validate npm
 	$(VENV)/bin/mkdocs build --strict --clean
+	@rm -rf site && mv $(SITE_NEW) site
+build: DROP_SITE := rm -rf site $(SITE_NEW)
+build: export SITE_BUILD_DIR := $(CURDIR)/$(SITE_NEW)
 
 serve: setup build
 	@echo "Serving http://$(HOST):$(PORT)/  (Ctrl-C to stop)"

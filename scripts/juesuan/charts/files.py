@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,13 +40,26 @@ def vega_spec(chart: Chart) -> dict:
     return json.loads(vg) if isinstance(vg, str) else vg
 
 
+# A cell a spreadsheet would read as a formula (=, +, -, @, or a tab or carriage return before one)…
+_FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+_PLAIN_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")  # …unless it is a plain negative number
+
+
+def neutralised(cell):
+    """A text cell → the same text, prefixed with ' when a spreadsheet would run it as a formula."""
+    if isinstance(cell, str) and _FORMULA_START.match(cell) and not _PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
 def data_csv(chart: Chart) -> bytes:
-    """The chart's data table → UTF-8 CSV with the column titles as header, numbers as the report writes them."""
+    """The chart's data table → UTF-8 CSV with the column titles as header, numbers as the report writes them,
+    and text that starts like a formula neutralised (the package's own CSVs are published as they are)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     head, body = table(chart)
-    writer.writerow(head)
-    writer.writerows(body)
+    writer.writerow([neutralised(c) for c in head])
+    writer.writerows([neutralised(c) for c in row] for row in body)
     return out.getvalue().encode("utf-8")
 
 

@@ -14,11 +14,13 @@ def check_relations(report: Report) -> tuple[list[Check], list[Problem]]:
     checks, problems = [], []
     file = _file(report, "relations")
     for i, rel in enumerate(report.rows["relations"]):
+        side = "left"
         try:
             left = evaluate(rel["left"], report.value)
+            side = "right"
             right = evaluate(rel["right"], report.value)
         except (FormulaError, PackageLacks) as exc:
-            problems.append(Problem("relation-invalid", file, report.line("relations", i), "left", f"relation {rel['id']}: {str(exc).strip(chr(34))}"))
+            problems.append(Problem("relation-invalid", file, report.line("relations", i), side, f"relation {rel['id']}: {str(exc).strip(chr(34))}"))
             continue
         if rel["rounding"] == "published":
             if names(rel["right"]) != [rel["right"].strip()]:

@@ -2,6 +2,10 @@
 
 Only numbers, figure ids, + - * / and parentheses are allowed; anything else is refused, so a
 formula in the data can never run code. Python's ast is used for parsing (no eval).
+
+Limits: a formula has at most MAX_CHARS (4000) characters, MAX_TERMS (200) terms (figure ids and
+numbers) and MAX_OPERATORS (400) operators; a longer one is refused with a FormulaError saying so
+(the longest of the 2021 package has 8 terms), never a RecursionError.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from typing import Callable
 
 getcontext().prec = 40
 FIGURE_ID = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+")
+MAX_CHARS, MAX_TERMS, MAX_OPERATORS = 4000, 200, 400
+_NUMBER = re.compile(r"\d+(?:\.\d*)?|\.\d+")
 
 
 class FormulaError(ValueError):
@@ -24,9 +30,21 @@ def names(formula: str) -> list[str]:
     return FIGURE_ID.findall(formula)
 
 
+def _check_size(formula: str, ids: list[str]) -> None:
+    """A formula over the limits → FormulaError naming the limit (the formula itself is too long to quote)."""
+    terms = len(ids) + len(_NUMBER.findall(FIGURE_ID.sub("", formula)))
+    operators = sum(formula.count(op) for op in "+-*/")
+    for size, limit, what in ((terms, MAX_TERMS, "terms (figure ids and numbers)"), (operators, MAX_OPERATORS, "operators"),
+                              (len(formula), MAX_CHARS, "characters")):
+        if size > limit:
+            raise FormulaError(f"formula of {size} {what} is over the limit of {limit}: split it into derived figures "
+                               f"(formula starts {formula[:60]!r})")
+
+
 def evaluate(formula: str, lookup: Callable[[str], Decimal]) -> Decimal:
-    """Formula and a figure-id → value lookup → the exact result."""
+    """Formula and a figure-id → value lookup → the exact result; FormulaError over the limits (MAX_*)."""
     ids = names(formula)
+    _check_size(formula, ids)
     leftover = FIGURE_ID.sub("", formula)
     if re.search(r"[A-Za-z_]", leftover):
         raise FormulaError(f"formula {formula!r} uses something other than figure ids, numbers and + - * / ( )")
@@ -37,6 +55,8 @@ def evaluate(formula: str, lookup: Callable[[str], Decimal]) -> Decimal:
         tree = ast.parse(expr, mode="eval")
     except SyntaxError as exc:
         raise FormulaError(f"cannot parse formula {formula!r}: {exc.msg}") from None
+    except (RecursionError, MemoryError):  # nesting the limits let through, e.g. many unary minus signs
+        raise FormulaError(f"formula nested too deeply (formula starts {formula[:60]!r})") from None
 
     def walk(node: ast.AST) -> Decimal:
         if isinstance(node, ast.Expression):
@@ -60,7 +80,10 @@ def evaluate(formula: str, lookup: Callable[[str], Decimal]) -> Decimal:
             return Decimal(ast.get_source_segment(expr, node) or str(node.value))
         raise FormulaError(f"formula {formula!r} uses something other than figure ids, numbers and + - * / ( )")
 
-    return walk(tree)
+    try:
+        return walk(tree)
+    except RecursionError:
+        raise FormulaError(f"formula nested too deeply (formula starts {formula[:60]!r})") from None
 
 
 def decimals(value: Decimal) -> int:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from frictionless import Package
 
-from juesuan.data import formats
+from juesuan.data import formats, inputs
 from juesuan.data.problems import PackageError, PackageLacks, Problem
 from juesuan.paths import PACKAGES, display
 from juesuan.workers import process_pool
@@ -86,6 +86,14 @@ class Report:
 
     def fields(self, name: str) -> list[dict]:
         return self.resource(name)["schema"]["fields"]
+
+    @property
+    def published_files(self) -> list[str]:
+        """The package's files as published (under <slug>/package/ and in the zip): datapackage.json and the
+        files the descriptor lists (resources, sources kept in the folder); nothing else of the folder."""
+        listed = {"datapackage.json"} | {r["path"] for r in self.descriptor["resources"]}
+        listed |= {s["path"] for s in self.descriptor.get("sources", []) if inputs.is_local(s.get("path"))}
+        return sorted(listed)
 
     @property
     def table_resources(self) -> list[dict]:
@@ -222,17 +230,36 @@ def _problems_of(report_obj, folder: Path, descriptor: dict) -> list[Problem]:
 
 
 def check_folder(folder: Path) -> tuple[dict | None, list[Problem]]:
-    """A package folder → (its descriptor, every problem stock frictionless validation finds in it)."""
+    """A package folder → (its descriptor, every problem our input passes and stock frictionless validation find in it).
+
+    Before frictionless reads anything: links and special files (frictionless would follow or
+    block on them), then the descriptor's JSON (duplicate keys, control characters), then its
+    paths (a URL would be fetched). After the encoding pass, every CSV cell (control characters,
+    numbers in plain form) alongside frictionless's own validation.
+    """
     descriptor_path = folder / "datapackage.json"
-    if not descriptor_path.exists():
+    if not descriptor_path.exists() and not descriptor_path.is_symlink():
         return None, [Problem("no-descriptor", display(folder), None, None, "no datapackage.json in this folder")]
+    problems = inputs.file_problems(folder)
+    if problems:
+        return None, problems
+    parsed, problems = inputs.read_descriptor(descriptor_path)
+    if problems or parsed is None:
+        return None, problems
+    problems = inputs.path_problems(folder, parsed)
+    if problems:
+        return None, problems
     try:
         package = Package(str(descriptor_path))
     except Exception as exc:  # frictionless raises FrictionlessException on a broken descriptor
         return None, [Problem("descriptor-unreadable", display(descriptor_path), None, None, f"cannot read descriptor: {exc}")]
     descriptor = package.to_descriptor()
     # Encoding first: a file in the wrong encoding makes every resource that refers to it fail too.
-    return descriptor, _encoding_problems(folder, descriptor) or _problems_of(package.validate(), folder, descriptor)
+    encoding = _encoding_problems(folder, descriptor)
+    if encoding:
+        return descriptor, encoding
+    controls, numbers = inputs.cell_problems(folder, descriptor)
+    return descriptor, inputs.merged(controls, numbers, _problems_of(package.validate(), folder, descriptor))
 
 
 # Resources a package may leave out; everything else asks for them as empty when absent.

@@ -17,6 +17,13 @@ CODES = {
     "descriptor-unreadable": "datapackage.json cannot be read",
     "not-utf8": "a file is not UTF-8",
     "byte-order-mark": "a file starts with a byte-order mark",
+    "symlink-in-package": "the package folder holds a symbolic link",
+    "special-file-in-package": "the package folder holds a FIFO, socket or device",
+    "descriptor-duplicate-key": "a key is given twice in one object of datapackage.json",
+    "unsafe-path": "a resource or source path is a web address (resources), absolute or outside the folder",
+    "source-file-missing": "a source's path names no file of the package",
+    "control-character": "a CSV cell or descriptor string holds a control character",
+    "number-not-canonical": "a number is not written in plain form (ASCII digits, optional '-', '.')",
     # the report block of the descriptor
     "meta-missing": "the descriptor has no report block",
     "meta-field": "a field of the report block is missing or of the wrong type",

@@ -105,10 +105,9 @@ def _add_files(files: Files, config) -> Files:
                 files.append(f)
         for item in downloads.generated(report):
             files.append(File.generated(config, item.path, content=item.data))
-        # The package itself, byte for byte, under <slug>/package/.
-        for path in sorted(p for p in report.folder.rglob("*") if p.is_file()):
-            rel = path.relative_to(report.folder).as_posix()
-            files.append(File.generated(config, f"{report.slug}/package/{rel}", abs_src_path=str(path)))
+        # The package itself, byte for byte, under <slug>/package/: the files its descriptor lists, nothing else.
+        for rel in report.published_files:
+            files.append(File.generated(config, f"{report.slug}/package/{rel}", abs_src_path=str(report.folder / rel)))
     for dest, src in VENDOR.items():
         path = ROOT / src
         if not path.is_file():

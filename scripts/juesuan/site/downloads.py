@@ -68,28 +68,40 @@ def _normalise_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+_NOT_IN_SHEET_TITLES = re.compile(r"[\\/*?:\[\]]")  # Excel refuses these in a sheet's name
+
+
+def sheet_title(title: str) -> str:
+    """A name → a valid worksheet title: at most 31 characters, none of \\ / * ? : [ ]."""
+    return _NOT_IN_SHEET_TITLES.sub("_", title)[:31] or "_"
+
+
 def _sheet(wb: Workbook, report: Report, name: str, title: str) -> None:
     """One resource → one worksheet: title, unit and note above the header; codes as text cells.
 
-    The workbook is write-only (streamed): several times faster, which matters with many reports.
+    Every string is written as a string cell (data type "s"): openpyxl would otherwise make one that
+    starts with "=" a live formula. The workbook is write-only (streamed): several times faster,
+    which matters with many reports.
     """
     res = report.resource(name)
-    ws = wb.create_sheet(title=title[:31])
+    ws = wb.create_sheet(title=sheet_title(title))
     fields = res["schema"]["fields"]
     for letter in (get_column_letter(i) for i in range(1, len(fields) + 1)):
         ws.column_dimensions[letter].width = 18
 
     def cell(value, **style):
         c = WriteOnlyCell(ws, value=value)
+        if isinstance(value, str):
+            c.data_type = "s"  # text, never a formula
         for key, v in style.items():
             setattr(c, key, v)
         return c
 
     unit = "金额单位：万元" if any(f.get("unit") == "万元" for f in fields) else ""
     ws.append([cell(res["title"], font=Font(bold=True, size=13))])
-    ws.append([unit])
-    ws.append([f"说明：{res.get('note') or res.get('description', '')}"])
-    ws.append([f"来源：{report.meta['unit']}{report.meta['year']}年度{report.meta['kind']}；空白单元格为报告未披露，“—”为不适用。"])
+    ws.append([cell(unit)])
+    ws.append([cell(f"说明：{res.get('note') or res.get('description', '')}")])
+    ws.append([cell(f"来源：{report.meta['unit']}{report.meta['year']}年度{report.meta['kind']}；空白单元格为报告未披露，“—”为不适用。")])
     ws.append([cell(f["title"], font=Font(bold=True), alignment=Alignment(wrap_text=True)) for f in fields])
     for typed, raw in zip(report.rows[name], report.cells[name]):
         values = []
@@ -101,7 +113,7 @@ def _sheet(wb: Workbook, report: Report, name: str, title: str) -> None:
             elif f["type"] == "string" and r != "":
                 values.append(cell(r, number_format="@"))  # codes stay text: leading zeros and long codes survive
             else:
-                values.append(r if r != "" else None)  # "—" as in the CSV; empty cells left empty
+                values.append(cell(r) if r != "" else None)  # "—" as in the CSV; empty cells left empty
         ws.append(values)
 
 
@@ -146,11 +158,11 @@ def readme(report: Report) -> bytes:
 
 
 def package_zip(report: Report) -> bytes:
-    """The whole package → one .zip: datapackage.json, data/, source/, README.md."""
+    """The whole package → one .zip: datapackage.json, the files it lists (data/, source/), README.md."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for path in sorted(p for p in report.folder.rglob("*") if p.is_file()):
-            z.writestr(f"{report.slug}/{path.relative_to(report.folder).as_posix()}", path.read_bytes())
+        for rel in report.published_files:
+            z.writestr(f"{report.slug}/{rel}", (report.folder / rel).read_bytes())
         z.writestr(f"{report.slug}/README.md", readme(report))
     return _normalise_zip(out.getvalue())
 
