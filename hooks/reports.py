@@ -1,4 +1,4 @@
-"""MkDocs hook: datapackage/ → generated report pages, published package files, the nav, and the jieba user dictionary.
+"""MkDocs hook: datapackage/ → generated report pages, published package files, the nav; then the search index of the built site.
 
 MkDocs loads hooks by path; the work is done by juesuan.site.build (scripts/juesuan/site/build.py).
 """
@@ -15,11 +15,6 @@ from mkdocs.exceptions import PluginError
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
 from juesuan.site import build  # noqa: E402
-
-
-def on_startup(command: str, dirty: bool) -> None:
-    # The search plugin loads the user dictionary in its on_config, which runs before this hook's.
-    build.write_user_dictionary()
 
 
 # Hosts that are not a published address (None: no site_url at all).
@@ -41,3 +36,8 @@ def on_files(files, config):
 def on_page_markdown(markdown: str, page, config, files) -> str:
     build.page_meta(page.file.src_uri, page.meta)
     return markdown
+
+
+def on_post_build(config):
+    # Pagefind indexes the pages as written, in config.site_dir (make build: build/site.new).
+    build.index_search(config)

@@ -9,14 +9,12 @@ ROOT = Path(__file__).resolve().parents[2]  # the project: mkdocs.yml, datapacka
 SCRIPTS = ROOT / "scripts"
 TEMPLATES = ROOT / "templates"
 FORMATS = SCRIPTS / "juesuan" / "formats"  # one YAML file per report format (parts, tables, rules, charts)
-SEARCH_TERMS = ROOT / "search" / "budget_terms.txt"
 BUILD = Path("build")  # relative to the working directory, as MkDocs and make run from ROOT
 
 # DATAPACKAGE_DIR points the site at another folder of packages (benchmarks, tests).
 PACKAGES = Path(os.environ.get("DATAPACKAGE_DIR") or ROOT / "datapackage")
 # CHART_CACHE: rendered chart files by spec hash; the benchmark points it at an empty folder.
 CHART_CACHE = Path(os.environ.get("CHART_CACHE") or BUILD / "chart-cache")
-USER_DICT = BUILD / "jieba_user.txt"  # read by the search plugin (mkdocs.yml: jieba_dict_user)
 
 # The chart runtime, from the pinned npm packages (package-lock.json), served by the site itself.
 VENDOR = {

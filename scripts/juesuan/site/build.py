@@ -7,6 +7,9 @@ written: every problem of every package is printed one per line.
 from __future__ import annotations
 
 import html
+import subprocess
+import sys
+from pathlib import Path
 
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files
@@ -15,8 +18,8 @@ from juesuan import charts, checks
 from juesuan.charts import files as chart_files
 from juesuan.data.loader import Report, reports
 from juesuan.data.problems import PackageError, PackageLacks
-from juesuan.paths import ROOT, USER_DICT, VENDOR
-from juesuan.site import downloads, macros, pages, search_terms
+from juesuan.paths import ROOT, VENDOR
+from juesuan.site import downloads, macros, pages
 from juesuan.site.pages import PageSpec
 
 
@@ -37,10 +40,19 @@ def _message(problems) -> str:
     return f"The data packages have {len(problems)} problem(s); nothing was built:\n{lines}\nFix them and run `make validate`."
 
 
-def write_user_dictionary() -> None:
-    """The jieba user dictionary the search plugin reads (budget vocabulary plus every package's terms)."""
-    USER_DICT.parent.mkdir(exist_ok=True)
-    USER_DICT.write_text(search_terms.user_dictionary(checked_reports(refresh=True)), encoding="utf-8")
+def index_search(config) -> None:
+    """The built site (config.site_dir) → its Pagefind index in <site>/pagefind/.
+
+    Pagefind's extended build segments Chinese; every page is indexed as Chinese. Only what the
+    templates mark data-pagefind-body is indexed (the article, not the nav); registers, checks
+    tables and download boxes are data-pagefind-ignore. The index is split in small chunks that
+    the browser fetches only once a reader opens search (docs/assets/search.js).
+    """
+    site = Path(config.site_dir)
+    done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--force-language", "zh"],
+                          capture_output=True, text=True)
+    if done.returncode != 0 or not (site / "pagefind" / "pagefind-entry.json").is_file():
+        raise Abort(f"Pagefind could not index {site} (exit {done.returncode}):\n{done.stdout}{done.stderr}")
 
 
 def nav() -> list:

@@ -3,7 +3,7 @@
 Measures on this machine: cold build time and peak memory for 1, 10 and 100 reports (the real
 one plus synthetic ones from scripts/synth.py); bytes (gzip) transferred by the home page, a
 table page and the heaviest chart page before and after the charts become interactive; the
-search index size; and Lighthouse scores (npm lighthouse@12.2.3, Debian's chromium) for the home
+search runtime size; and Lighthouse scores (npm lighthouse@12.2.3, Debian's chromium) for the home
 page and the heaviest chart page. Targets are checked and reported here, never in timed tests.
 """
 
@@ -34,7 +34,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run"
 TARGETS = {
     "build_100_over_1": 60, "build_100_seconds": 300, "build_100_peak_mb": 2048,
-    "home_kb": 120, "chart_before_kb": 120, "chart_all_kb": 350, "search_index_kb": 60, "import_seconds": 15,
+    "home_kb": 120, "chart_before_kb": 120, "chart_all_kb": 350, "search_first_kb": 150, "import_seconds": 15,
     "lighthouse": {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100},
 }
 
@@ -184,8 +184,11 @@ def main(argv: list[str] | None = None) -> int:
             result["builds"][n] = build(pk, work / f"site{n}" / "site")
             print(f"build of {n} report(s): {result['builds'][n]}", file=sys.stderr)
         site = work / f"site{args.sizes[0]}" / "site"
-        index = site / "search" / "search_index.json"
-        result["search_index_kb"] = round(len(gzip.compress(index.read_bytes())) / 1024, 1)
+        # Pagefind: what a first search loads once, whatever the number of pages (the runtime, the UI and the
+        # index metadata); the chunks a query then fetches are measured by the browser tests.
+        fixed = ["pagefind-ui.js", "pagefind-ui.css", "pagefind.js", "pagefind-worker.js", "pagefind-entry.json"]
+        fixed += [p.name for p in (site / "pagefind").glob("wasm.*")] + [p.name for p in (site / "pagefind").glob("*.pf_meta")]
+        result["search_runtime_kb"] = round(sum(len(gzip.compress((site / "pagefind" / n).read_bytes())) for n in fixed) / 1024, 1)
         server, base = serve(site)
         try:
             slug = discover(PACKAGES)[0].name
@@ -221,7 +224,7 @@ def _checks(r: dict) -> dict[str, bool]:
         checks["home ≤ 120 KB gzip"] = r["pages"]["home"]["all_kb"] <= TARGETS["home_kb"]
         checks["chart page ≤ 120 KB before interactive"] = r["pages"]["heaviest_chart"]["before_kb"] <= TARGETS["chart_before_kb"]
         checks["chart page ≤ 350 KB in all"] = r["pages"]["heaviest_chart"]["all_kb"] <= TARGETS["chart_all_kb"]
-    checks["search index ≤ 60 KB gzip"] = r["search_index_kb"] <= TARGETS["search_index_kb"]
+    checks["search runtime for a first search ≤ 150 KB gzip (index chunks not counted)"] = r["search_runtime_kb"] <= TARGETS["search_first_kb"]
     if "import" in r:
         checks[f"import of a {r['import']['pages']}-page PDF ≤ 15 s"] = r["import"]["seconds"] <= TARGETS["import_seconds"]
     for page, scores in r.get("lighthouse", {}).items():
@@ -234,7 +237,7 @@ def _table(r: dict) -> str:
     rows = [("measure", "value")]
     for n, v in r["builds"].items():
         rows.append((f"cold build, {n} report(s)", f"{v['seconds']} s, peak {v['peak_mb']} MB"))
-    rows.append(("search index (gzip), 1 report", f"{r['search_index_kb']} KB"))
+    rows.append(("search runtime loaded on first search (gzip)", f"{r['search_runtime_kb']} KB"))
     if "import" in r:
         rows.append((f"make import, {r['import']['pages']}-page PDF", f"{r['import']['seconds']} s"))
     for name, v in r.get("pages", {}).items():
