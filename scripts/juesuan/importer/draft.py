@@ -2,7 +2,7 @@
 
 The folder is written to a temporary sibling and renamed into place only when complete, so a
 failed import leaves nothing behind. Resource descriptors come from importer/resources.json
-(data); the enums that depend on the report (units, table resources) are filled here.
+(data); the enums that depend on the report (units, table resources, the forms read) are filled here.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from juesuan.data.source_text import UNITS
 
 RESOURCES = Path(__file__).with_name("resources.json")
 BASE_UNITS = ["", "科目编码"]
+FORM_RESOURCES = ("performance_projects", "performance_indicators")  # written only when the 附件 forms were read
 
 
 def _csv(fields: list[str], rows: list[dict]) -> str:
@@ -45,18 +46,21 @@ REVIEW_FIELDS = [
 ]
 
 
-def descriptor(meta: dict, fmt: dict, tables: list, source_name: str, units: set[str], review_count: int) -> dict:
-    """Report metadata, its format and parsed tables → the draft's datapackage.json."""
+def descriptor(meta: dict, fmt: dict, tables: list, source_name: str, units: set[str], review_count: int,
+               forms: list[str] = ()) -> dict:
+    """Report metadata, its format, parsed tables and the names of the forms read (附件1 …) → the draft's datapackage.json."""
     template = json.loads(RESOURCES.read_text(encoding="utf-8"))["resources"]
     resources = []
     for res in copy.deepcopy(template):
-        if res["name"] == "source":
+        if res["name"] == "source" or (res["name"] in FORM_RESOURCES and not forms):
             continue
         for f in res["schema"]["fields"]:
             if res["name"] == "figures" and f["name"] == "unit":
                 f["constraints"]["enum"] = sorted(set(BASE_UNITS) | set(UNITS) | units)
             if res["name"] == "provenance" and f["name"] == "resource":
-                f["constraints"]["enum"] = [t.resource for t in tables] or ["none"]
+                f["constraints"]["enum"] = [t.resource for t in tables] + (["performance_projects"] if forms else []) or ["none"]
+            if res["name"] in FORM_RESOURCES and f["name"] == "form":
+                f["constraints"]["enum"] = list(forms)
         resources.append(res)
     for t in tables:
         fields = [{"name": "row", "type": "integer", "title": "行号", "description": "表中的行序号。",

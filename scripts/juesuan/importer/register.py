@@ -109,8 +109,10 @@ def narrative_figures(lines: list[str], sections: list[dict], skip_lines: set[in
         counter[sec] = counter.get(sec, 0) + 1
         fid = _fid(sec, counter[sec])
         qualifier = qualifier_of(lines[num.line - 1], num.offset, num.literal)
-        out.figures.append(_row(fid, label_of(num.sentence, num.literal), num.value, num.unit, sec, num.line,
-                                num.offset, num.literal, num.sentence, qualifier))
+        raw = lines[num.line - 1]
+        sentence = cell_sentence(raw, num.offset) if "\t" in raw else num.sentence  # a Word table row: its cell
+        out.figures.append(_row(fid, label_of(sentence, num.literal), num.value, num.unit, sec, num.line,
+                                num.offset, num.literal, sentence, qualifier))
         # The reference stands for the number with its qualifier (≥95%, 96%以上), as the site writes it back.
         start = num.offset - (len(qualifier) if qualifier in BEFORE else 0)
         span = num.literal + (qualifier if qualifier in AFTER else "")

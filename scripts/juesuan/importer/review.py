@@ -19,8 +19,9 @@ class Review:
         return [{"id": f"R{i:03d}", "what": w, "where": at, "why": why} for i, (w, at, why) in enumerate(self.items, 1)]
 
     @classmethod
-    def of(cls, src: Path, doc, ident, overrides, fmt: dict, narrative, parsed, reg, codes_left_out: list[str]) -> "Review":
-        """Everything an import step left undecided → the review list."""
+    def of(cls, src: Path, doc, ident, overrides, fmt: dict, narrative, parsed, reg, codes_left_out: list[str],
+           forms=None) -> "Review":
+        """Everything an import step left undecided → the review list (forms: what importer/forms.py read, if anything)."""
         r = cls()
         for name, found, given in (("单位名称", ident.unit, overrides.unit), ("年度", ident.year, overrides.year),
                                    ("报告种类", ident.kind, overrides.kind)):
@@ -51,7 +52,12 @@ class Review:
         r.add(f"{len(reg.figures)} 个数字的含义（label）", "data/figures.csv", "含义由程序从句子中截取，请逐条改写为准确的名称")
         for code in codes_left_out:
             r.add(f"科目编码 {code}", "附表", "表中没有列出它的上级科目，未收入科目编码表")
-        forms = (fmt.get("parts") or {}).get("forms")
-        if forms and forms.get("section") in {s["id"] for s in narrative.sections}:
+        part = (fmt.get("parts") or {}).get("forms")
+        if forms and forms.projects:  # the forms were read: to be checked against the original, with what could not be
+            r.add(f"{len(forms.projects)} 张绩效自评表（{'、'.join(forms.names)}）", "data/performance_projects.csv、data/performance_indicators.csv",
+                  "由程序按格式文件的标签从附件表格读出，空的一级、二级指标按上一行补全，请对照原表核对")
+            for what, where, why in forms.notes:
+                r.add(what, where, why)
+        elif part and part.get("section") in {s["id"] for s in narrative.sections}:
             r.add("绩效自评表（附件）", "data/narrative.csv", "附件表格按正文导入，未拆成项目和指标")
         return r

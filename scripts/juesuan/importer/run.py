@@ -2,7 +2,7 @@
 
 The steps: extract (importer/extract.py) → identify format and metadata (identify.py) → narrative,
 glossary and tables (narrative.py, tables.py) → figures register and provenance (register.py) →
-codes → review list → the folder, written whole or not at all (draft.py).
+the 附件 performance forms (forms.py) → codes → review list → the folder, written whole or not at all (draft.py).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from juesuan.importer import draft, inspector
 from juesuan.importer.crosscheck import crosscheck, text_checks
 from juesuan.importer.names import name_findings
 from juesuan.importer.extract import extract
+from juesuan.importer.forms import read_forms
 from juesuan.importer.identify import identify
 from juesuan.importer.model import Document, SourceError
 from juesuan.importer.register import Register, narrative_figures, table_figures
@@ -112,6 +113,8 @@ def run(src: Path, dest_root: Path, force: bool = False, overrides: Overrides | 
     table_section = home if home in {s["id"] for s in sections} else sections[-1]["id"]
     package_unit = fmt.get("amount_unit", "万元")
     table_figures(lines, tables, table_section, package_unit, reg)
+    forms = read_forms(doc, narrative, fmt, reg.figures)  # the 附件 forms' cells point to the figures just registered
+    reg.provenance += forms.provenance
     codes, codes_left_out = codes_of(tables)
     narrative_ids = {f["id"] for f in reg.figures if not f["id"].startswith(tuple(f"{t.alias}." for t in tables))}
     said = [f for f in reg.figures if f["id"] in narrative_ids]
@@ -122,20 +125,21 @@ def run(src: Path, dest_root: Path, force: bool = False, overrides: Overrides | 
     more_relations, more_findings = text_checks(said, int(year), lines, len(findings) + 1, continued)
     relations, findings = relations + more_relations, findings + more_findings
     findings += name_findings(lines, body, codes, len(findings) + 1)
-    review = Review.of(src, doc, ident, o, fmt, narrative, parsed, reg, codes_left_out)
+    review = Review.of(src, doc, ident, o, fmt, narrative, parsed, reg, codes_left_out, forms)
     for f in findings:
         review.add(f"{f['id']} {f['title']}", f"source/report.txt 第{f['lines']}行", "数字或年份不一致，已列为待核实的发现")
     meta = {"unit": unit, "year": int(year), "kind": kind, "unit_id": unit_id, "slug": slug}
     units = {f["unit"] for f in reg.figures}
     ext = {"pdf": "pdf", "docx": "docx"}.get(doc.kind)
     source_name = f"original.{ext}" if ext else "report.txt"
-    desc = draft.descriptor(meta, fmt, tables, source_name, units, len(review.items))
+    desc = draft.descriptor(meta, fmt, tables, source_name, units, len(review.items), forms.names)
     if ext:
         desc["resources"].append({"name": "original", "type": "file", "path": f"source/original.{ext}", "format": ext,
                                   "title": "原文件", "description": "单位公开的原文件，原样保存。"})
     rows = {"figures": reg.figures, "narrative": [{**s, "text": reg.texts.get(s["id"], "")} for s in sections],
             "codes": codes, "glossary": glossary, "provenance": reg.provenance, "relations": relations, "findings": findings,
-            "review": review.rows(), **reg.tables}
+            "review": review.rows(), "performance_projects": forms.projects, "performance_indicators": forms.indicators,
+            **reg.tables}
     files = {"datapackage.json": (json.dumps(desc, ensure_ascii=False, indent=1) + "\n").encode("utf-8"),
              "source/report.txt": doc.text.encode("utf-8"), **draft.csv_files(desc, rows)}
     if ext:
@@ -148,7 +152,7 @@ def run(src: Path, dest_root: Path, force: bool = False, overrides: Overrides | 
             return {}
         for f in found:
             review.add(f"{f['id']} {f['title']}", f"source/report.txt 第{f['lines']}行", "附表数字计算不符，已列为待核实的发现")
-        fresh = draft.descriptor(meta, fmt, tables, source_name, units, len(review.items))
+        fresh = draft.descriptor(meta, fmt, tables, source_name, units, len(review.items), forms.names)
         review_res = next(r for r in fresh["resources"] if r["name"] == "review")  # its description counts the items
         desc["resources"] = [review_res if r["name"] == "review" else r for r in desc["resources"]]
         out = draft.csv_files(desc, {**rows, "findings": findings + found, "review": review.rows()})
