@@ -19,7 +19,7 @@ export PYTHONPATH := $(CURDIR)/scripts
 # Reproducible builds: dates in the sitemap and gzip headers come from the last commit, not the clock.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: setup system python requirements npm import validate build serve dev test test-fast bench clean
+.PHONY: setup system python requirements npm import validate build serve dev test test-fast test-import bench clean
 
 setup: system python npm
 
@@ -97,8 +97,13 @@ test: setup build
 	$(PY) -m pytest -q
 
 # The fast set: data, checks, charts and downloads as data; no site build, no browser, no make (under 30 s).
+# The data tests: no site build, no browser, no PDF import (about 30 s).
 test-fast: python
-	$(PY) -m pytest -q -m "not slow"
+	$(PY) -m pytest -q -m "not slow and not importer"
+
+# The importer's tests that need no site build (PDF and DOCX reading, drafts; about 30 s).
+test-import: python
+	$(PY) -m pytest -q -m "importer and not slow"
 
 # Performance table (build time and memory for 1/10/100 reports, page weight, search index, Lighthouse).
 bench: setup

@@ -44,7 +44,11 @@ def pytest_generate_tests(metafunc):
 
 
 def pytest_collection_modifyitems(config, items):
-    """Refuse the run if a test uses the built site or the browser without being marked slow."""
+    """Mark the importer's tests (tests/test_import*.py); refuse the run if a test uses the built site or the
+    browser without being marked slow."""
+    for item in items:
+        if item.path.name.startswith("test_import"):
+            item.add_marker(pytest.mark.importer)
     unmarked = sorted(item.nodeid for item in items
                       if SITE_FIXTURES & set(getattr(item, "fixturenames", ())) and item.get_closest_marker("slow") is None)
     if unmarked:
