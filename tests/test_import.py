@@ -271,3 +271,14 @@ def test_import_reads_the_unit_from_a_sentence_wrapped_over_two_lines():
     lines = ["第二部分 2021年度单位决算情况说明", "纳入2021年度单位决算编制范围的独立编制机构包括米易县城乡居民养老", "保险事务中心。"]
     found = identify(Document("pdf", [Page(1, lines, 1)], "\n".join(lines) + "\n"))
     assert (found.unit.value, found.unit.line, found.year.value, found.kind.value) == ("米易县城乡居民养老保险事务中心", 2, 2021, "单位决算")
+
+
+def test_import_lists_findings_past_the_cap_for_review(tmp_path, monkeypatch):
+    """Finding ids run F01…F99; past the cap the rest go to the review list and the draft still validates."""
+    import juesuan.importer.run as importer_run
+
+    monkeypatch.setattr(importer_run, "MAX_FINDINGS", 2)
+    folder = run(DEPT, tmp_path)
+    assert [f["id"] for f in _rows(folder / "data" / "findings.csv")] == ["F01", "F02"]
+    assert "另有 5 处不一致" in [r["what"] for r in _rows(folder / "data" / "review.csv")]
+    assert [str(p) for p in validate([folder])] == []

@@ -125,7 +125,12 @@ def run(src: Path, dest_root: Path, force: bool = False, overrides: Overrides | 
     more_relations, more_findings = text_checks(said, int(year), lines, len(findings) + 1, continued)
     relations, findings = relations + more_relations, findings + more_findings
     findings += name_findings(lines, body, codes, len(findings) + 1)
+    over = findings[MAX_FINDINGS:]  # ids are F01…F99: a report with more disagreements lists the rest for review
+    findings = findings[:MAX_FINDINGS]
+    relations = [r for r in relations if not r["finding"] or r["finding"] in {f["id"] for f in findings}]
     review = Review.of(src, doc, ident, o, fmt, narrative, parsed, reg, codes_left_out, forms)
+    if over:
+        review.add(f"另有 {len(over)} 处不一致", "source/report.txt", "超过 99 条发现的部分未列为发现，请逐条核对")
     for f in findings:
         review.add(f"{f['id']} {f['title']}", f"source/report.txt 第{f['lines']}行", "数字或年份不一致，已列为待核实的发现")
     meta = {"unit": unit, "year": int(year), "kind": kind, "unit_id": unit_id, "slug": slug}
