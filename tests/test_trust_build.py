@@ -64,7 +64,7 @@ FAULTS = {
     # fiscal.total_2020 is derived and used by nothing but the fiscal-yoy chart: the chart's declared
     # needs are checked with the data (make validate), so the build stops before any page is made.
     "figure-a-chart-needs": (drop_record("figures.csv", "fiscal.total_2020"), "figures.csv", None, None,
-                             "chart 'fiscal-yoy' (yoy, declared in scripts/juesuan/formats/sichuan-2021.yaml) "
+                             "chart 'fiscal-yoy' (yoy, declared in formats/sichuan-2021.yaml) "
                              "needs figure 'fiscal.total_2020'", 1),
     "missing-resource-file": (delete(T05), T05, None, None, "Scheme Error: [Errno 2] No such file or directory", 1),
     # Refused by our own passes before (or beside) frictionless (scripts/juesuan/data/inputs.py, formula.py).

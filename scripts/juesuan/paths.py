@@ -8,7 +8,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]  # the project: mkdocs.yml, datapackage/, scripts/, …
 SCRIPTS = ROOT / "scripts"
 TEMPLATES = ROOT / "templates"
-FORMATS = SCRIPTS / "juesuan" / "formats"  # one YAML file per report format (parts, tables, rules, charts)
+FORMATS = ROOT / "formats"  # one YAML file per report format (parts, tables, rules, charts): data, not code
 BUILD = Path("build")  # relative to the working directory, as MkDocs and make run from ROOT
 
 # DATAPACKAGE_DIR points the site at another folder of packages (benchmarks, tests).

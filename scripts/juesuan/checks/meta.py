@@ -37,7 +37,7 @@ def check_meta(report: Report) -> list[Problem]:
     if isinstance(meta.get("format"), str) and meta["format"] not in formats.available():
         problems.append(Problem("unknown-format", file, None, "report.format",
                                 f"no format {meta['format']!r}; the formats are: {', '.join(formats.available())} "
-                                "(files in scripts/juesuan/formats/)"))
+                                "(files in formats/)"))
     return problems
 
 

@@ -1,6 +1,6 @@
 """A Report and its format's rules → table checks: declared sums across tables, per-row sums, 类/款/项 subtotals.
 
-The rules are data (scripts/juesuan/formats/<format>.yaml: table_rules, row_rules); a violation
+The rules are data (formats/<format>.yaml: table_rules, row_rules); a violation
 inside the tables is an error that blocks publishing.
 """
 

@@ -1,4 +1,4 @@
-"""A format id (report.format in a descriptor) → its definition, read from scripts/juesuan/formats/<id>.yaml.
+"""A format id (report.format in a descriptor) → its definition, read from formats/<id>.yaml.
 
 A format is data: the parts and pages of a kind of report, its standard tables with their rules,
 the roles its figures play (headline cards, charts, year-on-year comparison). The importer and
@@ -15,7 +15,7 @@ from juesuan.paths import FORMATS
 
 
 class UnknownFormat(LookupError):
-    """The descriptor names a format for which there is no file in scripts/juesuan/formats/."""
+    """The descriptor names a format for which there is no file in formats/."""
 
 
 def available() -> list[str]:

@@ -61,7 +61,7 @@ class Report:
 
     @property
     def format(self) -> dict:
-        """The report format this package follows (report.format → scripts/juesuan/formats/<id>.yaml)."""
+        """The report format this package follows (report.format → formats/<id>.yaml)."""
         return formats.load(self.meta["format"])
 
     @property

@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--unit", help="the unit's name, when the report does not say it")
     parser.add_argument("--year", type=int, help="the report's year")
     parser.add_argument("--kind", help="单位决算, 部门决算, …")
-    parser.add_argument("--format", help="a format id (scripts/juesuan/formats/<id>.yaml) instead of the detected one")
+    parser.add_argument("--format", help="a format id (formats/<id>.yaml) instead of the detected one")
     parser.add_argument("--slug", help="the folder name (lower-case letters, digits, hyphens)")
     args = parser.parse_args(argv)
     if not args.src.is_file():
