@@ -8,7 +8,6 @@ pinned in package.json (node_modules/axe-core).
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from collections import Counter

@@ -15,7 +15,6 @@ import json
 import os
 import re
 from functools import lru_cache
-from pathlib import Path
 
 
 import vl_convert as vlc

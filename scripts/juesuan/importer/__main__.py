@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     except (ImportFailed, UnknownFormat) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"Draft written; check it with `make validate` and confirm the items of data/review.csv.", file=sys.stderr)
+    print("Draft written; check it with `make validate` and confirm the items of data/review.csv.", file=sys.stderr)
     print(display(folder))
     return 0
 

@@ -17,10 +17,12 @@ from juesuan.data import formats
 from juesuan.importer import draft, inspector
 from juesuan.importer.crosscheck import crosscheck, text_checks
 from juesuan.importer.names import name_findings
+from juesuan.importer.narrative import parse_glossary, parse_narrative
+from juesuan.importer.tables import parse_tables
 from juesuan.importer.extract import extract
 from juesuan.importer.forms import read_forms
 from juesuan.importer.identify import identify
-from juesuan.importer.model import Document, SourceError
+from juesuan.importer.model import SourceError
 from juesuan.importer.register import Register, narrative_figures, table_figures
 from juesuan.importer.review import Review
 
@@ -43,19 +45,6 @@ class Overrides:
     slug: str | None = None
 
 
-def _parse_narrative(doc: Document, fmt: dict):
-    from juesuan.importer.narrative import parse_glossary, parse_narrative
-
-    narrative = parse_narrative(doc, fmt)
-    return narrative, parse_glossary(doc, narrative, fmt)
-
-
-def _parse_tables(doc: Document, fmt: dict):
-    from juesuan.importer.tables import parse_tables
-
-    return parse_tables(doc, fmt)
-
-
 def codes_of(tables) -> tuple[list[dict], list[str]]:
     """Parsed tables → the classification codes they print, with names as printed; and the codes left out (no parent listed)."""
     found: dict[str, dict] = {}
@@ -67,14 +56,11 @@ def codes_of(tables) -> tuple[list[dict], list[str]]:
                 found[code] = {"code": code, "scheme": scheme, "level": CODE_LEVEL[len(code)],
                                "parent": code[:-2] if len(code) > 3 else "", "name": row.name,
                                "name_source": f"附表{t.number}（导入）", "description": "", "description_lines": "", "note": ""}
-    left_out = sorted(c for c, row in found.items() if row["parent"] and row["parent"] not in found)
-    while left_out:
-        for c in left_out:
-            found.pop(c, None)
-        left_out2 = sorted(c for c, row in found.items() if row["parent"] and row["parent"] not in found)
-        if not left_out2:
-            break
-        left_out = left_out2
+    # A code whose parent is not listed cannot join the code list (its parent is a foreign key): drop it,
+    # and so its children in turn (sorted by length, a parent is decided before its children).
+    for code in sorted(found, key=len):
+        if found[code]["parent"] and found[code]["parent"] not in found:
+            del found[code]
     missing = sorted(c for t in tables for row in t.rows if (c := (row.code or "").strip()) and c not in found)
     return sorted(found.values(), key=lambda r: r["code"]), sorted(set(missing))
 
@@ -98,8 +84,9 @@ def run(src: Path, dest_root: Path, force: bool = False, overrides: Overrides | 
     if dest.exists() and not force:
         raise ImportFailed(f"{dest} 已存在，未写入任何文件（FORCE=1 可替换） / {dest} already exists; nothing was written (FORCE=1 replaces it)")
     fmt = formats.load(ident.format)
-    narrative, glossary = _parse_narrative(doc, fmt)
-    parsed = _parse_tables(doc, fmt) if fmt.get("tables") else None
+    narrative = parse_narrative(doc, fmt)
+    glossary = parse_glossary(doc, narrative, fmt)
+    parsed = parse_tables(doc, fmt) if fmt.get("tables") else None
     tables = [t for t in (parsed.tables if parsed else []) if t.rows]  # a title with no rows read is a review item
     lines = doc.text.split("\n")
     sections = narrative.sections
