@@ -29,8 +29,15 @@ UNITS = (
     "元/人.年", "元/人.月", "万元", "万份", "人次", "件次", "批次", "个月",
     "元", "%", "人", "名", "件", "条", "份", "台", "个", "次", "辆", "分", "期", "万",
 )
-# Qualifiers written right after the unit ("4000余条" is written with 余 before the unit).
 SENTENCE_END = "。"
+# Qualifiers a report writes around a number: before it (≥95%), after its unit (96%以上), or between (4000余条).
+BEFORE = ("≥", "≤", ">", "<", "约", "不少于", "不低于", "不超过", "超过", "近")
+AFTER = ("以上", "以下", "以内", "左右")
+INSIDE = ("余",)
+# Counts written in words (两件, 九个大项, 四万份): digit words and the multipliers a count of a report uses.
+CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CHINESE_UNITS = {"十": 10, "百": 100, "千": 1000}
+_WORDS = re.compile(f"[{''.join(CHINESE_DIGITS)}{''.join(CHINESE_UNITS)}]+")
 
 
 @dataclass(frozen=True)
@@ -101,9 +108,43 @@ def numbers_in(lines: list[str], only: set[int] | None = None) -> list[Number]:
     return found
 
 
+def qualifier_of(raw: str, offset: int, literal: str) -> str:
+    """A number in its line → the qualifier the report writes with it (≥, 约, 不少于 before; 以上 after; 余 inside), or ''."""
+    inside = next((q for q in INSIDE if q in literal), "")
+    if inside:
+        return inside
+    before = raw[:offset]
+    found = next((q for q in sorted(BEFORE, key=len, reverse=True) if before.endswith(q)), "")
+    if found:
+        return found
+    after = raw[offset + len(literal):]
+    return next((q for q in AFTER if after.startswith(q)), "")
+
+
+def chinese_count(words: str) -> int:
+    """A count written in words ("九", "两", "四十三", "十二") → its value; ValueError for anything else."""
+    if not words or _WORDS.fullmatch(words) is None:
+        raise ValueError(f"{words!r} is not a count written in Chinese numerals")
+    total, digit = 0, None
+    for ch in words:
+        if ch in "零〇" and digit is None and total:  # a placeholder, as in 一百零五
+            continue
+        if ch in CHINESE_DIGITS:
+            if digit is not None:
+                raise ValueError(f"{words!r} is not a count written in Chinese numerals (two digits in a row)")
+            digit = CHINESE_DIGITS[ch]
+        else:
+            total += (1 if digit is None else digit) * CHINESE_UNITS[ch]
+            digit = None
+    return total + (digit or 0)
+
+
 def literal_value(literal: str) -> Decimal:
-    """A literal such as "260.70万元" or "≥95%" → its number as written."""
+    """A literal such as "260.70万元", "≥95%" or a count in words such as "两件" → its number as written."""
     m = NUMBER.search(literal)
-    if not m:
-        raise ValueError(f"no number in {literal!r}")
-    return Decimal(m.group().replace(",", ""))
+    if m:
+        return Decimal(m.group().replace(",", ""))
+    words = _WORDS.match(literal)
+    if words:
+        return Decimal(chinese_count(words.group()))
+    raise ValueError(f"no number in {literal!r}")

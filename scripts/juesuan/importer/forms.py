@@ -22,11 +22,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from juesuan.data.loader import AFTER, BEFORE
+from juesuan.data.source_text import AFTER, BEFORE, qualifier_of
 from juesuan.data.source_text import numbers_in
 from juesuan.importer.model import Document
 from juesuan.importer.narrative import FORM, Narrative
-from juesuan.importer.register import _line_text as line_text, qualifier_of
+from juesuan.importer.register import _line_text as line_text
 
 PROJECTS, INDICATORS = "performance_projects", "performance_indicators"
 CELL_MARK = "\t"  # a text export writes each cell of a Word table on its own line, after a tab

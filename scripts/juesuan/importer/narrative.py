@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Optional
 
+from juesuan.data.source_text import CHINESE_DIGITS, CHINESE_UNITS, chinese_count
 from .layout import join_wrapped
 from .model import Document
 
@@ -36,7 +37,6 @@ TOC, HEADER, PAGE_NO, REPEAT = "table of contents", "running header or footer", 
 COVER, FIGURE, ARTEFACT = "before the first heading", "figure of the original", "conversion artefact only"
 TABLES, FORM = "tables part: left to the table parser", "form (附件): left to the table parser"
 
-CN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 TOC_TITLE = re.compile(r"^目\s*录$")
 LEADER = re.compile(r"\s*(?:[.…·．•]{4,}|[-_]{6,})\s*(?:\d{1,4}|[IVXivx]{1,4})?\s*$")
 FIELD = re.compile(r"PAGEREF\s+_Toc\w*(?:\s+\\[a-z])*|\bTOC(?:\s+\\[a-z](?:\s+\"[^\"]*\")?)+|HYPERLINK\s+\\l\s+\"?_Toc\w*\"?")
@@ -77,19 +77,17 @@ class _Sec:
 
 
 def cn_int(text: str) -> Optional[int]:
-    """Chinese numeral up to 九十九 ("十二", "三") or digits → int; None if it is neither."""
-    if text.isdigit():
-        return int(text)
-    tens, ten, ones = text.partition("十")
-    if not ten or len(tens) > 1 or len(ones) > 1 or not set(tens + ones) <= set(CN_DIGIT):
-        return CN_DIGIT.get(text) if len(text) == 1 else None
-    return (CN_DIGIT[tens] if tens else 1) * 10 + (CN_DIGIT[ones] if ones else 0)
+    """Digits or a Chinese numeral ("十二", "三", "一百零五") → int; None if it is neither (source_text reads the words)."""
+    try:
+        return int(text) if text.isdigit() else chinese_count(text)
+    except ValueError:
+        return None
 
 
 def ordinal(number: str) -> Optional[int]:
     """A heading number as written ("第二部分", "10、", "（八）", "附件3") → its value."""
     digits = re.search(r"\d+", number)
-    return int(digits.group()) if digits else cn_int("".join(c for c in number if c in CN_DIGIT or c == "十"))
+    return int(digits.group()) if digits else cn_int("".join(c for c in number if c in CHINESE_DIGITS or c in CHINESE_UNITS))
 
 
 def width(text: str) -> int:

@@ -12,8 +12,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from juesuan.data.loader import AFTER, BEFORE
-from juesuan.data.source_text import ARTEFACT, numbers_in, sentence_at
+from juesuan.data.source_text import AFTER, ARTEFACT, BEFORE, numbers_in, qualifier_of, sentence_at
 from juesuan.importer.layout import join_wrapped
 
 LABEL_CUT = re.compile(r"[，,；;：:。（）()、\s]")
@@ -41,18 +40,6 @@ def label_of(sentence: str, literal: str) -> str:
     parts = [p for p in LABEL_CUT.split(ARTEFACT.sub("", before)) if p.strip()]
     words = (parts[-1] if parts else "").strip()[-MAX_LABEL:]
     return words or "数字"
-
-
-def qualifier_of(raw: str, offset: int, literal: str) -> str:
-    """A number in its line → the qualifier the report writes with it (≥, 约, 不少于 before; 以上 after; 余 inside), or ''."""
-    if "余" in literal:
-        return "余"
-    before = raw[:offset]
-    found = next((q for q in sorted(BEFORE, key=len, reverse=True) if before.endswith(q)), "")
-    if found:
-        return found
-    after = raw[offset + len(literal):]
-    return next((q for q in AFTER if after.startswith(q)), "")
 
 
 def _row(fid: str, label: str, value: Decimal, unit: str, section: str, line: int, offset: int,
