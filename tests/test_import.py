@@ -48,14 +48,16 @@ def sample_drafts(tmp_path_factory) -> dict[str, Path]:
     return {"dept": run(DEPT, tmp), "unit": run(UNIT, tmp)}
 
 
-def _stated(folder: Path) -> set[tuple[Decimal, int, int]]:
+def _stated(folder: Path, digits: bool = True) -> set[tuple[Decimal, int, int]]:
+    """The stated figures of a package as (value, line, offset); with digits, those written in digits only."""
     return {(Decimal(r["value"]), int(r["line"]), int(r["offset"])) for r in _rows(folder / "data" / "figures.csv")
-            if r["status"] == "stated"}
+            if r["status"] == "stated" and (not digits or re.match(r"\d", r["literal"]))}
 
 
 def test_import_real_text_states_the_same_figures_as_the_hand_made_register(real_draft):
+    """Every number written in digits; counts written in words (两件, 九个大项) are left to the clerk: 5 in this report."""
     hand = _stated(REAL)
-    assert len(hand) == 289
+    assert (len(hand), len(_stated(REAL, digits=False)) - len(hand)) == (289, 5)
     assert _stated(real_draft) == hand
 
 

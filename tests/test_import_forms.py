@@ -23,7 +23,8 @@ from helpers.report_pdf import FONT, wrap
 
 from juesuan.charts.declared import plan
 from juesuan.data import formats
-from juesuan.data.loader import AFTER, BEFORE, REF, load
+from juesuan.data.loader import REF, load
+from juesuan.data.source_text import with_qualifier
 from juesuan.importer import draft
 from juesuan.importer.extract import extract
 from juesuan.importer.forms import read_forms
@@ -53,9 +54,8 @@ def _rows(path: Path) -> list[dict]:
 
 
 def _literal(fig: dict) -> str:
-    """A figure → its literal with the qualifier the reference stands for (the draft's [[≥95%]], the hand-made ≥[[95%]])."""
-    q = fig["qualifier"]
-    return q + fig["literal"] if q in BEFORE else fig["literal"] + q if q in AFTER else fig["literal"]
+    """A figure → its literal with the qualifier the reference stands for (≥95%: the qualifier is the figure's, in both)."""
+    return with_qualifier(fig["literal"], fig["qualifier"])
 
 
 def _written(folder: Path, resource: str, skip: tuple[str, ...] = ()) -> list[dict]:
@@ -148,7 +148,7 @@ def test_import_forms_a_form_missing_its_indicators_is_listed_for_review_not_imp
 
 # ---- the forms printed as ruled tables (PDF, DOCX) -------------------------------------------------------------
 def _literal_text(text: str, figures: dict[str, dict]) -> str:
-    return REF.sub(lambda m: figures[m.group(1)]["literal"], text)
+    return REF.sub(lambda m: _literal(figures[m.group(1)]), text)
 
 
 def _printed_forms() -> list[tuple[str, list[list], list[tuple[int, int, int, int]]]]:

@@ -17,6 +17,7 @@ from pathlib import Path
 from helpers.paths import ROOT, SLUG
 
 from juesuan.data import formats
+from juesuan.data.source_text import with_qualifier
 from juesuan.importer.extract import extract
 from juesuan.importer.glossary import glossary_items
 from juesuan.importer.model import Document, Page, join_pages
@@ -74,7 +75,7 @@ def test_real_numbers_as_written():
 
 def test_real_plain_text_equals_the_hand_made_text_with_the_literals():
     _, narrative = _real()
-    literals = {f["id"]: f["literal"] for f in _csv("figures.csv") if f["status"] == "stated"}
+    literals = {f["id"]: with_qualifier(f["literal"], f["qualifier"]) for f in _csv("figures.csv") if f["status"] == "stated"}
     got = {s["id"]: s["text"] for s in narrative.sections}
     assert got == {row["id"]: _plain(row["text"], literals) for row in _csv("narrative.csv")}
 

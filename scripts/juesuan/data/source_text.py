@@ -121,6 +121,12 @@ def qualifier_of(raw: str, offset: int, literal: str) -> str:
     return next((q for q in AFTER if after.startswith(q)), "")
 
 
+def with_qualifier(text: str, qualifier: str | None) -> str:
+    """A number as text and its qualifier → both as the report writes them: "≥95%", "96%以上", "4000余条" (余 is inside)."""
+    q = qualifier or ""
+    return q + text if q in BEFORE else text + q if q in AFTER else text
+
+
 def chinese_count(words: str) -> int:
     """A count written in words ("九", "两", "四十三", "十二") → its value; ValueError for anything else."""
     if not words or _WORDS.fullmatch(words) is None:
