@@ -105,9 +105,10 @@ test-fast: python
 test-import: python
 	$(PY) -m pytest -q -m "importer and not slow"
 
-# Performance table (build time and memory for 1/10/100 reports, page weight, search index, Lighthouse).
+# Performance table: for 1/10/100/300 reports the cold build, the build after one package changes (build cache),
+# the home page's and a first and second search's bytes; page weight, import time, Lighthouse. SIZES="1 10" for fewer.
 bench: setup
-	$(PY) -m juesuan.tools.bench
+	$(PY) -m juesuan.tools.bench $(if $(SIZES),--sizes $(SIZES))
 
 clean:
 	rm -rf site build .pytest_cache

@@ -8,24 +8,27 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
-from juesuan.site import build  # noqa: E402
-
-
-# Hosts that are not a published address (None: no site_url at all).
-LOCAL_HOSTS = (None, "localhost", "127.0.0.1", "::1", "0.0.0.0")
+from juesuan.data import messages  # noqa: E402
+from juesuan.data.problems import PackageLacks  # noqa: E402
+from juesuan.site import build, reuse  # noqa: E402
+from juesuan.site.publish import LOCAL_HOSTS, problems  # noqa: E402,F401  (LOCAL_HOSTS: read by the tests)
 
 
 def on_config(config):
-    # A CI build is the one published: its canonical links, sitemap and citations must not name `make serve`'s address.
-    if os.environ.get("CI", "").lower() in ("true", "1") and urlsplit(config.site_url or "").hostname in LOCAL_HOSTS:
-        raise PluginError(f"in CI (CI=true) SITE_URL must be the published address, not {config.site_url or '(empty)'}")
-    config.nav = build.nav()
+    # A build in CI or for publishing (DEPLOY=1) must name the published address: its canonical links, sitemap,
+    # citations and 报告错误 links are read from it; and 报告错误 must lead somewhere real.
+    found = problems(os.environ, config.site_url, getattr(config, "extra", None) or {})
+    if found:
+        raise PluginError("\n".join(found))
+    try:
+        config.nav = build.nav()
+    except PackageLacks as exc:  # a check or the nav needs what the package lacks: one located line, no traceback
+        raise Abort(f"{messages.LACKS_HEADING}\n{exc}\n{messages.RUN_VALIDATE}") from None
     return config
 
 
@@ -35,9 +38,21 @@ def on_files(files, config):
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
     build.page_meta(page.file.src_uri, page.meta)
+    reuse.on_markdown(page)
     return markdown
+
+
+def on_page_content(html: str, page, config, files) -> str:
+    reuse.on_content(page)
+    return html
+
+
+def on_post_page(output: str, page, config) -> str:
+    # A page an earlier build rendered from the same inputs: its stored HTML (scripts/juesuan/site/reuse.py).
+    return reuse.on_post_page(output, page)
 
 
 def on_post_build(config):
     # Pagefind indexes the pages as written, in config.site_dir (make build: build/site.new).
     build.index_search(config)
+    reuse.finish()  # the pages rendered in this build join the cache, unless something warned

@@ -32,8 +32,9 @@ import pytest
 import vl_convert as vlc
 
 from helpers.data import all_reports
+from juesuan.data.source_text import with_qualifier
 from juesuan.site import pages as site_pages
-from juesuan.charts import charts, compare
+from juesuan.charts import HOME, charts, compare
 from juesuan.data.loader import REF
 
 
@@ -65,10 +66,11 @@ VEGA_SCHEMA = "https://vega.github.io/schema/vega/v6.json"
 SVG_NS = "{http://www.w3.org/2000/svg}"
 
 # The charts of the 2021 report, in reading order, and the built page each one is on.
-PINNED_IDS = ["daijiao-groups", "enrolment", "income-composition", "expenditure-composition", "fiscal-yoy",
+PINNED_IDS = ["spending-breakdown", "daijiao-groups", "enrolment", "income-composition", "expenditure-composition", "fiscal-yoy",
               "gpb-yoy", "gpb-structure", "basic-split", "projects", "scores",
               "indicators-p4-a1", "indicators-p4-a2", "indicators-p4-a3"]
 PINNED_PAGES = {
+    f"{SLUG}/": ["spending-breakdown"],  # the report's home (the site's home shows it too, compact: see test_readers_charts.py)
     f"{SLUG}/overview/": ["daijiao-groups", "enrolment"],
     f"{SLUG}/explanation/02/": ["income-composition"],
     f"{SLUG}/explanation/03/": ["expenditure-composition"],
@@ -133,10 +135,19 @@ def spec_values(spec: dict) -> list[list[dict]]:
 
 
 def text_format(chart) -> tuple[str, str]:
-    """(field, d3 format) of the value labels written on the bars (the text layer of the spec)."""
+    """(field, d3 format) of the value labels written on the bars (the text layer of the spec); a layer that writes
+    each row's own text (标注: 约291.7, a value rounded on purpose) → (the quantitative field it labels, "text:标注")."""
     layer = next(lay for lay in chart.spec["layer"] if lay["mark"]["type"] == "text")
     enc = layer["encoding"]["text"]
-    return enc["field"], enc["format"]
+    if "format" in enc:
+        return enc["field"], enc["format"]
+    value = next(e["field"] for ch, e in layer["encoding"].items() if ch in ("x", "y") and e.get("type") == "quantitative")
+    return value, "text:" + enc["field"]
+
+
+def label_of(row: dict, key: str, fmt: str) -> str:
+    """A row's value label as the chart writes it."""
+    return row[fmt.removeprefix("text:")] if fmt.startswith("text:") else formatted(row[key], fmt)
 
 
 def formatted(value: float, fmt: str) -> str:
@@ -147,7 +158,7 @@ def formatted(value: float, fmt: str) -> str:
 
 def expected_labels(chart) -> list[str]:
     key, fmt = text_format(chart)
-    return sorted(formatted(row[key], fmt) for row in chart.rows)
+    return sorted(label_of(row, key, fmt) for row in chart.rows)
 
 
 # ---- 0. the set of charts ---------------------------------------------------------------------------
@@ -156,7 +167,7 @@ def test_the_2021_report_has_the_known_charts():
     assert len(chart_ids()) == len(set(chart_ids()))
     for r in all_reports():
         for c in charts(r):
-            assert c.place in r.sections, (c.id, c.place)
+            assert c.place in r.sections or c.place == HOME, (c.id, c.place)
             assert c.folder == r.slug, c.id
     for uid, unit in units().items():
         expected = ["compare-totals"] if len(unit) >= 2 else []
@@ -243,7 +254,7 @@ def test_compiled_vega_is_v6_with_the_zh_cn_locale_and_the_rows(built_site_dir, 
     tables = [d["values"] for d in vg["data"] if "values" in d]
     assert tables == [chart.rows]
     titles = vg["title"]["text"] if isinstance(vg["title"], dict) else vg["title"]
-    assert titles == chart.title
+    assert (titles if isinstance(titles, str) else "".join(titles)) == chart.title  # a long title wraps into lines
 
 
 # ---- 2. data values equal the package -----------------------------------------------------------------
@@ -303,9 +314,12 @@ def expected_rows(report, chart_id: str) -> list[dict]:
         p = chart_id.split("-")[0]
         assert v(f"{p}.total_{year - 1}") == v(f"{p}.total") + v(f"{p}.change")
         assert report.figure(f"{p}.total_{year - 1}")["label"].startswith(f"{year - 1}年")
-        return [{"年度": f"{year - 1}年", "金额": float(v(f"{p}.total_{year - 1}")), "依据": "推算",
-                 "公式": report.figure(f"{p}.total_{year - 1}")["formula"]},
-                {"年度": f"{year}年", "金额": float(v(f"{p}.total")), "依据": "报告原文", "公式": ""}]
+        before = f"{p}.total_{year - 1}"
+        return [{"年度": f"{year - 1}年", "金额": float(v(before)),
+                 "标注": with_qualifier(str(v(before)), report.figure(before)["qualifier"]), "依据": "推算",  # 约291.7
+                 # the formula in words (each figure's 含义), as pages show it
+                 "公式": f"{report.figure(p + '.total')['label']} + {report.figure(p + '.change')['label']}"},
+                {"年度": f"{year}年", "金额": float(v(f"{p}.total")), "标注": str(v(f"{p}.total")), "依据": "报告原文", "公式": ""}]
     if chart_id == "gpb-structure":
         t06 = {r["code"]: r["total"] for r in report.rows["t06_gpb_expenditure"] if r["level"] == "类"}
         rows = []
@@ -326,8 +340,20 @@ def expected_rows(report, chart_id: str) -> list[dict]:
         for p in report.rows["performance_projects"]:
             n = p["form"].removeprefix("附件")
             assert v(f"form{n}.budget") == p["budget"] and v(f"form{n}.executed") == p["executed"]
-            rows += [{"项目": p["project"], "类别": "预算数", "金额": float(p["budget"]), "附件": p["form"]},
-                     {"项目": p["project"], "类别": "执行数", "金额": float(p["executed"]), "附件": p["form"]}]
+            rows.append({"项目": p["project"], "类别": "预算数", "金额": float(p["budget"]), "附件": p["form"]})
+            if v(f"perf.p{n}_budget") != p["budget"]:  # the narrative states another budget (F03): both are drawn
+                rows.append({"项目": p["project"], "类别": "预算数（第二部分十（四）所写）", "金额": float(v(f"perf.p{n}_budget")),
+                             "附件": "第二部分十（四）"})
+            rows.append({"项目": p["project"], "类别": "执行数", "金额": float(p["executed"]), "附件": p["form"]})
+        return rows
+    if chart_id == "spending-breakdown":
+        total = v("gpb.total")
+        assert v("basic.total") + v("gpb.project") == total
+        rows = [{"支出": label, "类别": "基本支出", "金额": float(v(fid)), "占比": f"{share(v(fid), total)}%"}
+                for label, fid in (("人员经费", "basic.personnel"), ("公用经费", "basic.public"))]
+        for r in report.rows["t09_gpb_project_expenditure"]:
+            if r["project"] != "合计":
+                rows.append({"支出": r["project"], "类别": "项目支出", "金额": float(r["amount"]), "占比": f"{share(r['amount'], total)}%"})
         return rows
     if chart_id == "scores":
         parts = [r for r in report.rows["self_assessment"] if r["item"] != "合计"]
@@ -368,7 +394,9 @@ def test_rows_equal_the_package(report, chart):
             assert sum(v == "是" for v in met.values()) == 7
     else:
         assert chart.rows == expected
-    assert [list(r) for r in chart.rows] == [[c[0] for c in chart.columns]] * len(chart.rows)
+    # every key of a row is a column, or the text a column shows in its place (text:标注)
+    keys = [k for c in chart.columns for k in ([c[0], c[2].removeprefix("text:")] if len(c) > 2 and c[2].startswith("text:") else [c[0]])]
+    assert [list(r) for r in chart.rows] == [keys] * len(chart.rows)
 
 
 @pytest.mark.params_from("report,chart", chart_params)
@@ -383,11 +411,12 @@ PINNED_VALUES = {
     "enrolment": [844, 652, 1692, 2612, 8],
     "income-composition": ["260.70", 0, 0, 0, 0, 0, 0, 0],
     "expenditure-composition": ["142.44", "118.26", 0, 0, 0],
-    "fiscal-yoy": ["291.70", "260.70"],
-    "gpb-yoy": ["291.70", "260.70"],
+    "fiscal-yoy": ["291.7", "260.70"],
+    "gpb-yoy": ["291.7", "260.70"],
     "gpb-structure": [0, 0, 0, 0, "237.57", "8.75", "14.38"],
     "basic-split": ["138.23", "4.21"],
-    "projects": [5, "4.64", "102.24", "102.24", "11.38", "11.38"],
+    "projects": [5, "4.64", "4.64", "102.24", "102.24", "11.38", "11.38"],  # 附件1's and the narrative's budget (F03)
+    "spending-breakdown": ["138.23", "4.21", "4.64", "102.24", "11.38"],
     "scores": ["48.5", 26, 24],
     "indicators-p4-a1": [50, 100, 100, 100, 100, 80, 100, 100],
     "indicators-p4-a2": [100, 100, 100, 100],
@@ -402,6 +431,7 @@ PINNED_LABELS = {
     "scores": ["部门预算管理", "专项预算管理", "绩效结果应用"],
 }
 PINNED_SHARES = {
+    "spending-breakdown": ["53.02%", "1.61%", "1.78%", "39.22%", "4.37%"],  # of 260.70, worked out by the site
     "income-composition": ["100%"] + ["0%"] * 7,
     "expenditure-composition": ["54.64%", "45.36%", "0%", "0%", "0%"],
     "gpb-structure": ["0%"] * 4 + ["91.13%", "3.36%", "5.51%"],
@@ -426,8 +456,8 @@ def test_pinned_values_of_the_2021_report(chart_id):
         "daijiao-groups": {"work.daijiao.persons_100": "12234", "work.daijiao.amount_100": "122.34",
                            "work.daijiao.amount_50": "1.285", "work.daijiao.std_50": "50"},
         "enrolment": {"work.enrol.insured": "95106"},
-        "gpb-yoy": {"gpb.total": "260.70", "gpb.total_2020": "291.70", "gpb.change": "31", "gpb.change_pct": "10.63"},
-        "fiscal-yoy": {"fiscal.total": "260.70", "fiscal.total_2020": "291.70", "fiscal.change": "31",
+        "gpb-yoy": {"gpb.total": "260.70", "gpb.total_2020": "291.7", "gpb.change": "31", "gpb.change_pct": "10.63"},
+        "fiscal-yoy": {"fiscal.total": "260.70", "fiscal.total_2020": "291.7", "fiscal.change": "31",
                        "fiscal.change_pct": "10.63"},
         "basic-split": {"basic.total": "142.44"},
     }.get(chart_id, {})
@@ -473,7 +503,16 @@ def allowed_numbers(report, chart) -> set[str]:
     if cid == "projects":
         projects = report.rows["performance_projects"]
         return ({str(p["budget"]) for p in projects} | {str(p["executed"]) for p in projects}
-                | {p["form"].removeprefix("附件") for p in projects})
+                | {p["form"].removeprefix("附件") for p in projects}
+                | _figs(report, *(f"perf.p{i}_budget" for i in range(1, len(projects) + 1)))
+                | {f["id"].removeprefix("F") for f in report.rows["findings"]})
+    if cid == "spending-breakdown":
+        total = v("gpb.total")
+        parts = [r["amount"] for r in report.rows["t09_gpb_project_expenditure"] if r["project"] != "合计"]
+        return (_figs(report, "gpb.total", "basic.total", "gpb.project", "basic.personnel", "basic.public")
+                | {str(a) for a in parts} | {year}
+                | {str(share(v(f), total)) for f in ("basic.total", "gpb.project", "basic.personnel", "basic.public")}
+                | {str(share(a, total)) for a in parts})
     if cid == "scores":
         return {str(r["score"]) for r in report.rows["self_assessment"]}
     if cid == "compare-totals":
@@ -504,11 +543,14 @@ PINNED_TEXT_NUMBERS = {
     "enrolment": (["2612"], ["95106", "2021", "844", "652", "1692", "2612", "8"]),
     "income-composition": (["100"], ["2021", "260.70", "260.70", "100", "0"]),
     "expenditure-composition": (["54.64", "45.36"], ["2021", "260.70", "142.44", "54.64", "118.26", "45.36", "0"]),
-    "fiscal-yoy": (["2020", "31", "10.63"], ["2021", "260.70", "2020", "291.70", "2021", "31", "10.63"]),
-    "gpb-yoy": (["2020", "31", "10.63"], ["2021", "260.70", "2020", "291.70", "2021", "31", "10.63"]),
+    "fiscal-yoy": (["2020", "31", "10.63"], ["2021", "260.70", "2020", "291.7", "2021", "31", "10.63"]),
+    "gpb-yoy": (["2020", "31", "10.63"], ["2021", "260.70", "2020", "291.7", "2021", "31", "10.63"]),
     "gpb-structure": (["91.13"], ["260.70", "237.57", "91.13", "14.38", "5.51", "8.75", "3.36", "0"]),  # others by size
     "basic-split": (["97.04"], ["142.44", "138.23", "97.04", "4.21", "2.96"]),
-    "projects": ([], ["5", "4.64", "102.24", "102.24", "11.38", "11.38", "1", "3", "1", "5", "4.64"]),
+    "projects": (["1", "5", "4.64"],  # both budgets of 附件1 (F03), not one of them
+                 ["5", "4.64", "102.24", "102.24", "11.38", "11.38", "1", "3", "1", "5", "4.64", "03"]),
+    "spending-breakdown": (["54.64", "138.23"], ["2021", "260.70", "142.44", "54.64", "138.23", "4.21", "118.26", "45.36",
+                                                 "4.64", "102.24", "11.38"]),
     "scores": (["98.5"], ["48.5", "26", "24", "98.5"]),
     "indicators-p4-a1": (["1", "8", "7"], ["2", "1", "11", "11", "11", "11", "13", "13", "4", "4", "2", "1.6",
                                            "95", "95", "95", "95"]),
@@ -535,10 +577,14 @@ def test_titles_name_what_the_data_shows():
             if chart.id in ("daijiao-groups", "enrolment"):
                 top = max(chart.rows, key=lambda r: r[key])
                 assert top[first] in chart.title and f"{int(top[key])}人" in chart.title, chart.title
-            if chart.id == "projects":
-                under = [p["project"] for p in report.rows["performance_projects"] if p["executed"] < p["budget"]]
+            if chart.id == "projects":  # a project whose budget is stated twice is named with both, never as under budget
+                twice = [r["项目"] for r in chart.rows if r["类别"].startswith("预算数（")]
+                under = [p["project"] for p in report.rows["performance_projects"]
+                         if p["executed"] < p["budget"] and p["project"] not in twice]
+                for name in twice:
+                    assert f"{name}的预算数两处所写不同" in chart.title, chart.title
                 if len(under) == 1:
-                    assert chart.title.startswith(under[0] + "的执行数低于预算数"), chart.title
+                    assert under[0] + "的执行数低于预算数" in chart.title, chart.title
             if chart.id.startswith("indicators-"):
                 reached = sum(1 for r in chart.rows if r["达到预期"] == "是")  # cost indicators: ≤ expected
                 if reached == len(chart.rows):
@@ -547,7 +593,9 @@ def test_titles_name_what_the_data_shows():
                     assert chart.title.endswith(f"{len(chart.rows)}项量化指标中，{reached}项达到预期"), chart.title
     report = pinned_report()
     assert by_id(report, "daijiao-groups").title == "代缴对象中原建档立卡贫困人员最多，共7874人"
-    assert by_id(report, "projects").title == "城乡居民养老保险管理经费项目的执行数低于预算数，其余项目按预算执行"
+    assert by_id(report, "projects").title == ("城乡居民养老保险管理经费项目的预算数两处所写不同：附件1为5万元，"
+                                               "第二部分十（四）为4.64万元；其余项目按预算执行")
+    assert by_id(report, "spending-breakdown").title == "基本支出占54.64%；最大的一项是人员经费，138.23万元"
 
 
 # ---- 4. published CSV and SVG -------------------------------------------------------------------------
@@ -562,7 +610,9 @@ def test_published_csv_equals_the_rows(built_site_dir, report, chart):
         assert len(line) == len(chart.columns)
         for cell, col in zip(line, chart.columns):
             want, fmt = row[col[0]], (col[2] if len(col) > 2 else "")
-            if isinstance(want, float):
+            if fmt.startswith("text:"):  # the amount as the site writes it (约291.7)
+                assert cell == row[fmt.removeprefix("text:")], (chart.id, col[0], cell)
+            elif isinstance(want, float):
                 assert Decimal(cell) == dec(want), (chart.id, col[0], cell, want)
                 if fmt == ".2f":  # amounts as the report writes them: two decimals
                     assert re.fullmatch(r"-?\d+\.\d\d", cell), (chart.id, col[0], cell)
@@ -785,13 +835,14 @@ def test_hovering_a_bar_shows_a_tooltip_with_its_data(visits):
             if not text:
                 problems.append(f"{path} {info['id']}: no tooltip")
                 continue
-            key, _ = text_format(chart)
-            tip_format = next(t["format"] for t in chart.spec["layer"][0]["encoding"]["tooltip"] if t["field"] == key)
+            key, fmt = text_format(chart)
+            tips = chart.spec["layer"][0]["encoding"]["tooltip"]
+            tip_format = fmt if fmt.startswith("text:") else next(t["format"] for t in tips if t["field"] == key)
             first = chart.columns[0][0]
             # the biggest bar was hovered: the tooltip names a row with the largest value, and that value
             biggest = max(r[key] for r in chart.rows)
             matches = [r for r in chart.rows if r[key] == biggest and r[first] in text
-                       and formatted(r[key], tip_format) in text]
+                       and label_of(r, key, tip_format) in text]
             if not matches:
                 problems.append(f"{path} {info['id']}: tooltip {text!r} does not show the row of the largest value")
     assert problems == []
@@ -826,7 +877,7 @@ def test_chart_pages_load_the_runtime_and_each_spec_once(visits, site, pages_wit
 def test_pages_without_charts_do_not_load_the_runtime(site, chromium):
     context = chromium.new_context(service_workers="block")
     try:
-        for path in ["about/", "", f"{SLUG}/tables/01/"]:
+        for path in ["about/", f"{SLUG}/tables/01/"]:  # the homes show the spending breakdown
             assert "figure class=\"chart\"" not in site.html(path)
             page = context.new_page()
             visit = Visit(path)
@@ -935,7 +986,7 @@ def _bars(page, chart_id: str) -> int:
 
 @pytest.mark.slow
 def test_charts_become_live_after_instant_navigation(site, chromium, built_site_dir, pages_with_charts):
-    """Report home (no chart) → nav link to a chart page → footer links through a page without charts to
+    """Report home → nav link to a chart page → footer links through a page without charts to
     another chart page, all with Material's instant navigation (the document is never reloaded).
     (The report home, not the about page: with navigation.prune only the open branch of the nav is
     in a page, and the chart pages are in the report's branch.)"""
@@ -982,7 +1033,9 @@ def test_charts_become_live_after_instant_navigation(site, chromium, built_site_
         # the runtime was loaded once for the whole visit; each spec when its page was shown
         assert visit.requests.count(site.url("assets/vendor/vega.min.js")) == 1
         assert visit.requests.count(site.url("assets/vendor/vega-embed.min.js")) == 1
-        assert sorted(u for u in visit.requests if u.endswith(".vg.json")) == sorted(
+        home = first.split("/")[0] + "/"  # the report home's own chart (spending breakdown) may go live where the visit starts
+        started = {site.url(f"{home}charts/{c}.vg.json") for c in pages_with_charts.get(home, [])}
+        assert sorted(u for u in visit.requests if u.endswith(".vg.json") and u not in started) == sorted(
             site.url(f"{p.split('/')[0]}/charts/{c}.vg.json") for p in (first, second) for c in pages_with_charts[p])
         assert visit.errors == []
         assert _foreign(site, visit.requests) == []

@@ -86,7 +86,8 @@ def test_problem_refuses_an_unknown_code():
 
 
 def test_problem_accepts_a_frictionless_error_type():
-    assert str(Problem("type-error", "data/t.csv", 3, "amount", "Type Error")) == "data/t.csv:3 [amount]: Type Error"
+    assert str(Problem("type-error", "data/t.csv", 3, "amount", "Type Error")) == \
+        "data/t.csv:3 第3行 字段 amount：单元格的值与字段类型不符；请按字段类型填写（数字只写 ASCII 数字，可带 - 和小数点 .）。 [type-error: Type Error]"
 
 
 @pytest.mark.params_from("format_id", formats.available)

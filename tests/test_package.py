@@ -22,21 +22,27 @@ from juesuan.data.source_text import numbers
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 TABLES = [f"t{n:02d}" for n in range(1, 16)]
-STATED_COUNT = 289
-DERIVED_COUNT = 38
+STATED_COUNT = 294
+DERIVED_COUNT = 42
+# Counts the report writes in words (两件, 九个大项, 一次, 四万份): stated figures the digit scanner does not see.
+WORDED = {"work.livelihood.projects": ("两件", 2), "work.fund.check_categories": ("九个", 9), "work.fund.approaches": ("两个", 2),
+          "form1.goal_meetings": ("一次", 1), "form1.goal_printing": ("四万份", 4)}
 # Empty (未披露) number cells per standard table, as observed in the 2021 package.
 UNDISCLOSED = {
     "t01": 0, "t02": 105, "t03": 87, "t04": 0, "t05": 72, "t06": 42, "t07": 72, "t08": 20,
     "t09": 0, "t10": 6, "t11": 0, "t12": 6, "t13": 0, "t14": 0, "t15": 0,
 }
 # "—" (不适用) number cells per standard table.
-NOT_APPLICABLE = {t: 0 for t in TABLES} | {"t04": 21}
+NOT_APPLICABLE = {t: 0 for t in TABLES} | {"t04": 15}
 FAILING_RELATIONS = {
     "gpb-class-share-221": "F01",
     "pension-per-capita": "F02",
     "form1-budget": "F03",
     "form1-rate": "F03",
     "daijiao-vs-projects": "F08",
+    "minimum-standard-form2": "F11",
+    "minimum-standard-form3": "F11",
+    "form3-cost-share": "F12",
 }
 
 
@@ -199,7 +205,13 @@ def test_figures_stated_and_derived_counts(report):
 
 
 def test_source_numbers_count(report):
-    assert len(numbers(report.source_text)) == STATED_COUNT
+    assert len(numbers(report.source_text)) == STATED_COUNT - len(WORDED)
+
+
+def test_counts_written_in_words_are_registered_with_their_value(report):
+    worded = {f["id"]: (f["literal"], int(f["value"])) for f in _stated(report) if not re.search(r"\d", f["literal"])}
+    assert worded == WORDED
+    assert [report.written(fid) for fid in WORDED] == ["两件", "九个", "两个", "一次", "四万份"]
 
 
 def test_source_every_number_is_a_stated_figure(report):
@@ -215,7 +227,7 @@ def test_source_every_stated_figure_is_one_scanned_number(report):
     scanned = {(n.line, n.offset): n.literal for n in numbers(report.source_text)}
     positions = [(f["line"], f["offset"]) for f in _stated(report)]
     assert len(set(positions)) == len(positions)
-    orphans = [f["id"] for f in _stated(report) if scanned.get((f["line"], f["offset"])) != f["literal"]]
+    orphans = [f["id"] for f in _stated(report) if scanned.get((f["line"], f["offset"])) != f["literal"] and f["id"] not in WORDED]
     assert orphans == []
 
 
@@ -226,7 +238,8 @@ def test_stated_figures_match_the_source_file_read_independently(report):
     for f in _stated(report):
         line = lines[f["line"] - 1]
         at = re.compile(r"\d+(?:\.\d+)?").match(line, f["offset"])
-        written = Decimal(at.group()) if at else None
+        words = {"一": 1, "两": 2, "四": 4, "九": 9}  # the digit words of the counts written in words (WORDED)
+        written = Decimal(at.group()) if at else Decimal(words[line[f["offset"]]]) if line[f["offset"]] in words else None
         start = line.find(f["sentence"])
         ok = (
             f["formula"] is None
@@ -266,20 +279,34 @@ def test_derived_figures_recompute_exactly(report):
     for f in report.rows["figures"]:
         if f["status"] == "derived":
             got = evaluate(f["formula"], report.value)
+            if f["qualifier"] == "约":  # rounded on purpose to the precision its inputs support (see its note)
+                got = got.quantize(f["value"])
             if got != f["value"] or str(got) != str(f["value"]):
                 wrong[f["id"]] = (f["formula"], got, f["value"])
     assert wrong == {}
 
 
+def test_only_the_2020_totals_are_rounded_and_their_interval_supports_one_decimal(report):
+    """“减少31万元” is written to the 万元; the stated 10.63% pins the 2020 total to 291.69–291.72, so one decimal, not two."""
+    rounded = sorted(f["id"] for f in report.rows["figures"] if f["status"] == "derived" and f["qualifier"] == "约")
+    assert rounded == ["fiscal.total_2020", "gpb.total_2020", "total.amount_2020"]
+    amount, pct = report.value("total.amount"), report.value("total.change_pct")
+    low = (amount / (1 - (pct - Decimal("0.005")) / 100)).quantize(Decimal("0.01"))
+    high = (amount / (1 - (pct + Decimal("0.005")) / 100)).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
+    assert (low, high) == (Decimal("291.69"), Decimal("291.72"))
+    assert {fid: (str(report.value(fid)), report.written(fid)) for fid in rounded} == {fid: ("291.7", "约291.7万元") for fid in rounded}
+    assert all("291.69万元至291.72万元" in report.figure(fid)["note"] for fid in rounded)
+
+
 @pytest.mark.parametrize("fid, formula, value", [
-    ("total.amount_2020", "total.amount + total.change", Decimal("291.70")),
+    ("total.amount_2020", "total.amount + total.change", Decimal("291.7")),
     ("gpb.project", "gpb.total - basic.total", Decimal("118.26")),
     ("sangong.reception_2020", "sangong.reception_detail + sangong.reception_change", Decimal("0.13")),
 ])
 def test_derived_figure_spot_values(report, fid, formula, value):
     f = report.figure(fid)
     assert (f["status"], f["formula"], f["value"]) == ("derived", formula, value)
-    assert str(evaluate(formula, report.value)) == str(value)
+    assert str(evaluate(formula, report.value).quantize(value)) == str(value)
 
 
 # ---------------------------------------------------------------------------------- 7. undisclosed cells
@@ -335,8 +362,8 @@ def test_failing_relations_name_existing_findings(report):
     assert set(FAILING_RELATIONS.values()) <= ids
 
 
-def test_findings_ids_are_f01_to_f10(report):
-    assert [f["id"] for f in report.rows["findings"]] == [f"F{n:02d}" for n in range(1, 11)]
+def test_findings_ids_are_f01_to_f14(report):
+    assert [f["id"] for f in report.rows["findings"]] == [f"F{n:02d}" for n in range(1, 15)]
 
 
 def test_checks_no_table_check_disagrees(report):

@@ -14,7 +14,8 @@ from helpers.paths import T01, T03, T05, T09
 from juesuan.paths import ROOT
 from juesuan.tools.validate import validate
 
-LINE = re.compile(r"^(?P<file>\S+\.csv):(?P<line>\d+) \[(?P<field>[^\]]+)\]: (?P<message>.+)$")
+# file:line 第line行 字段 field：Chinese；what to do。 [code: English]
+LINE = re.compile(r"^(?P<file>\S+\.csv):(?P<line>\d+) 第(?P=line)行 字段 (?P<field>[^：]+)：(?P<zh>.+?) \[(?P<code>[a-z-]+): (?P<message>.+)\]$")
 
 
 # ---------------------------------------------------------------------------------- the corpus
@@ -32,12 +33,12 @@ FAULTS = {
     "gbk-encoding": (reencode_gbk("narrative.csv"), "narrative.csv", 2, None, "not-utf8"),
     "missing-file": (delete(T05), T05, None, None, "scheme-error"),
     "extra-column": (extra_cell(T09, 2, "9.99"), T09, 3, None, "extra-cell"),
-    "stated-value-off-source": (set_cell("figures.csv", "income.total", "value", "260.71"), "figures.csv", 49, "value",
+    "stated-value-off-source": (set_cell("figures.csv", "income.total", "value", "260.71"), "figures.csv", 52, "value",
                                 "value-differs-from-source"),
-    "derived-value-wrong": (set_cell("figures.csv", "total.amount_2020", "value", "291.71"), "figures.csv", 291, "value", "derived-value-mismatch"),
+    "derived-value-wrong": (set_cell("figures.csv", "total.amount_2020", "value", "291.71"), "figures.csv", 296, "value", "derived-value-mismatch"),
     "new-relation-fails-unrecorded": (
         append_record("relations.csv", ["extra-fail", "p2-s2", "测试", "income.gpb", "income.total + 1", "exact", ""]),
-        "relations.csv", 82, "left", "relation-fails-unrecorded"),
+        "relations.csv", 85, "left", "relation-fails-unrecorded"),
     "failing-relation-finding-removed": (set_cell("relations.csv", "pension-per-capita", "finding", ""),
                                          "relations.csv", 56, "left", "relation-fails-unrecorded"),
     "stale-finding": (set_cell("relations.csv", "income-parts", "finding", "F01"), "relations.csv", 2, "finding", "stale-finding"),
@@ -104,7 +105,7 @@ def test_fault_formula_code_is_refused_not_run(package_copy, tmp_path):
 def test_fault_figure_formula_that_is_not_arithmetic_is_refused(package_copy, formula):
     set_cell("figures.csv", "total.amount_2020", "formula", formula)(package_copy)
     where = [(Path(p.file).name, p.row, p.field) for p in validate([package_copy])]
-    assert ("figures.csv", 291, "formula") in where, where
+    assert ("figures.csv", 296, "formula") in where, where
 
 
 def test_fault_validate_cli_exits_1_and_prints_located_lines(package_copy):
@@ -113,8 +114,9 @@ def test_fault_validate_cli_exits_1_and_prints_located_lines(package_copy):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
     located = [m.groupdict() for m in map(LINE.match, done.stdout.splitlines()) if m]
-    assert [(Path(d["file"]).name, d["line"], d["field"]) for d in located] == [("relations.csv", "2", "finding")]
-    assert located[0]["message"].startswith("relation income-parts holds, but it names finding F01")
+    assert [(Path(d["file"]).name, d["line"], d["field"], d["code"]) for d in located] == [("relations.csv", "2", "finding", "stale-finding")]
+    assert located[0]["zh"] == "关系 income-parts 已经成立，却仍指向发现 F01；请删去这个过时的发现编号。"
+    assert located[0]["message"] == "relation income-parts holds, but it names finding F01; remove the stale finding"
 
 
 def test_fault_untouched_copy_is_accepted(package_copy):

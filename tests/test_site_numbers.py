@@ -16,7 +16,8 @@ import pytest
 
 from helpers.data import first_report
 from helpers.htmltree import parse_html
-from juesuan.site import render
+from juesuan.data.source_text import with_qualifier
+from juesuan.site import render, views
 from juesuan.site import pages as site_pages
 from juesuan.data.loader import REF
 
@@ -187,7 +188,7 @@ def test_narrative_figures_equal_the_register(page, spec):
     for fid, (cls, text, _) in zip(refs, shown):
         fig = first_report().figure(fid)
         if fig["status"] == "stated":
-            assert text == re.sub(r"\s+", "", fig["literal"]), fid
+            assert text == re.sub(r"\s+", "", with_qualifier(fig["literal"], fig["qualifier"])), fid
 
 
 def test_every_section_of_parts_one_to_three_is_on_a_page():
@@ -205,10 +206,12 @@ def test_home_headline_cards(page):
     cards = page(home.url).one("div", "headline").select("div", "card")
     assert len(cards) == len(HEADLINE)
     for card, (fid, written) in zip(cards, HEADLINE):
-        link = card.one("div", "value").one("a", "fig")
-        assert link.text() == written == render.figure_text(first_report(), fid)
-        assert link.attrs["href"].endswith("#" + render.fig_anchor(fid))
-        assert card.one("div", "label").text() == first_report().figure(fid)["label"]
+        # The card leads to the page that explains the figure; its register row is the card's 出处 link.
+        explain = card.one("a", "explain")
+        assert explain.one("div", "value").text() == written == render.figure_text(first_report(), fid)
+        assert render.relative(home.url, views.figure_page(first_report(), None, fid)) == explain.attrs["href"]
+        assert card.one("div", "source").one("a", "fig").attrs["href"].endswith("#" + render.fig_anchor(fid))
+        assert explain.one("div", "label").text() == first_report().figure(fid)["label"]
 
 
 # ---- performance forms ------------------------------------------------------------------------------

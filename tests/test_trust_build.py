@@ -38,46 +38,45 @@ def build(project: Path, out: Path, **extra_env: str) -> subprocess.CompletedPro
 
 
 # ---------------------------------------------------------------------------------- 1. broken packages
-# id → (mutation, file, line, field, message start, number of problems printed).
+# id → (mutation, file, line, field, message start (Chinese first: what is wrong；what to do), number of problems printed).
 # line/field None: the problem is about the whole file / no single field.
 FAULTS = {
-    "malformed-csv-open-quote": (open_quote(T09, 3), T09, 3, "amount",
-                                 "Missing Cell: This row has less values compared to the header row", 1),
-    # The same stray quote in the last cell: the cell runs to the end of the file, and its value,
-    # line breaks included, is printed inside the problem line.
+    # A stray quote: the rest of the file would be read as one cell; one line at the quote says so.
+    "malformed-csv-open-quote": (open_quote(T09, 3), T09, 3, "project",
+                                 '单元格以英文双引号 " 开头，但引号没有闭合（一直读到文件末尾）；请删除这个多余的 "', 1),
     "malformed-csv-open-quote-last-cell": (open_quote("glossary.csv", 3, last=True), "glossary.csv", 3, "line",
-                                           'Type Error: type is "integer/default" (cell "86', 1),
+                                           '单元格以英文双引号 " 开头，但引号没有闭合（一直读到文件末尾）；请删除这个多余的 "', 1),
     "gbk-encoding": (reencode_gbk("narrative.csv"), "narrative.csv", 2, None,
-                     "the file is not UTF-8 (byte 0xb5 at position 70); save it as UTF-8 without BOM", 1),
-    "wrong-type": (set_cell(T09, "2", "amount", "abc"), T09, 3, "amount",
-                   'Type Error: type is "number/default" (cell "abc")', 1),
-    "missing-required-cell": (set_cell("codes.csv", "20801", "name", ""), "codes.csv", 9, "name",
-                              'Constraint Error: constraint "required" is "True"', 1),
+                     "文件不是 UTF-8 编码（本行有字节 0xb5，常见于 GBK 编码）；请用 UTF-8（不带 BOM）编码另存此文件", 1),
+    "wrong-type": (set_cell(T09, "2", "amount", "abc"), T09, 3, "amount", '"abc" 不是数字；请填写数字，如 1234.56', 1),
+    "missing-required-cell": (set_cell("codes.csv", "20801", "name", ""), "codes.csv", 9, "name", "此项必填，现在是空的；请填写。", 1),
     "duplicate-key": (duplicate_record("codes.csv", 4), "codes.csv", 6, "code",
-                      "PrimaryKey Error: the same as in the row at position 5", 2),
+                      "与第5行重复（此字段不能重复）；请改为不重复的值，或删除重复的行。", 2),
     "unknown-code": (set_cell(T03, "5", "code", "2089999"), T03, 6, "code",
-                     'ForeignKey Error: for "code": values "2089999" not found in the lookup table "codes"', 1),
+                     '字段 code 的值 "2089999" 在 codes 表中找不到；请改为 codes 表中已有的值', 1),
     "orphan-parent-code": (set_cell("codes.csv", "2080103", "parent", "20899"), "codes.csv", 10, "parent",
-                           'ForeignKey Error: for "parent": values "20899" not found in the lookup table "codes"', 1),
+                           '字段 parent 的值 "20899" 在 codes 表中找不到；请改为 codes 表中已有的值', 1),
     "total-does-not-add-up": (set_cell(T01, "9", "amount", "260.71"), T01, 10, "amount",
-                              "附表一：本年收入合计等于各项收入之和: parts add up to 260.70, the cell says 260.71", 4),
+                              "附表一：本年收入合计等于各项收入之和：各项相加为 260.70，本单元格为 260.71；请按原文核对各项与合计", 4),
     # fiscal.total_2020 is derived and used by nothing but the fiscal-yoy chart: the chart's declared
     # needs are checked with the data (make validate), so the build stops before any page is made.
     "figure-a-chart-needs": (drop_record("figures.csv", "fiscal.total_2020"), "figures.csv", None, None,
-                             "chart 'fiscal-yoy' (yoy, declared in formats/sichuan-2021.yaml) "
-                             "needs figure 'fiscal.total_2020'", 1),
-    "missing-resource-file": (delete(T05), T05, None, None, "Scheme Error: [Errno 2] No such file or directory", 1),
+                             "图表所需数据缺失；请补上该指标或资源，或去掉这张图表的声明。 [chart-needs-missing: chart 'fiscal-yoy' "
+                             "(yoy, declared in formats/sichuan-2021.yaml) needs figure 'fiscal.total_2020'", 1),
+    "missing-resource-file": (delete(T05), T05, None, None, "找不到或无法打开这个文件；请把文件放到这个位置，"
+                              "或改正 datapackage.json 中它的 path。 [scheme-error: Scheme Error: [Errno 2] No such file or directory", 1),
     # Refused by our own passes before (or beside) frictionless (scripts/juesuan/data/inputs.py, formula.py).
     "symlink-to-outside": (lambda folder: (folder / "data" / "passwd.csv").symlink_to("/etc/passwd"), "passwd.csv", None,
-                           None, "is a symbolic link (to /etc/passwd)", 1),
+                           None, "这是一个符号链接（指向 /etc/passwd），不是文件本身；请把真正的文件复制到这里，再删除这个链接。", 1),
     "control-character": (set_cell("codes.csv", "20801", "name", "人力\x1b资源"), "codes.csv", 9, "name",
-                          "control character U+001B (escape) in the cell", 1),
-    "number-not-plain": (set_cell(T01, "9", "amount", "+260.70"), T01, 10, "amount", "'+260.70' is not a plain number", 1),
+                          "含不可见控制字符 ESC (U+001B)；请删除它", 1),
+    "number-not-plain": (set_cell(T01, "9", "amount", "+260.70"), T01, 10, "amount",
+                         '数值须为规范写法（ASCII 数字、可选 - 和 .），现为 "+260.70"；请改为 260.70。', 1),
     "formula-too-long": (set_cell("relations.csv", "income-parts", "right", " + ".join(["income.gpb"] * 1000)),
                          "relations.csv", 2, "right",
-                         "relation income-parts: formula of 1000 terms (figure ids and numbers) is over the limit of 200", 1),
+                         "关系 income-parts 的公式无法计算：formula of 1000 terms (figure ids and numbers) is over the limit of 200", 1),
     "duplicate-json-key": (lambda folder: _repeat_key(folder / "datapackage.json", "version", '"9.9.9"'),
-                           "../datapackage.json", 8, "version", "the key 'version' is given twice in the same object", 1),
+                           "../datapackage.json", 8, "version", '键 "version" 在同一个对象中出现了两次（第一次在第 7 行）；请只保留一个。', 1),
 }
 
 
@@ -105,12 +104,10 @@ def fault_builds(tmp_path_factory):
 
 
 def _where(name: str, line: int | None, field: str | None) -> str:
+    """The start of a problem line: file[:line], then 第N行 and 字段 X for a person, then the full-width colon."""
     where = f"{DATA}/{name}" if not name.startswith("../") else f"datapackage/{SLUG}/{name[3:]}"
-    if line is not None:
-        where += f":{line}"
-    if field:
-        where += f" [{field}]"
-    return where
+    said = " ".join(([f"第{line}行"] if line is not None else []) + ([f"字段 {field}"] if field else []))
+    return where + (f":{line}" if line is not None else "") + (f" {said}" if said else "") + "："
 
 
 @pytest.mark.parametrize("fault", FAULTS)
@@ -125,20 +122,23 @@ def test_broken_package_stops_the_build(fault_builds, fault):
 def test_broken_package_is_named_by_file_line_field_and_message(fault_builds, fault):
     _, name, line, field, message, count = FAULTS[fault]
     done, _ = fault_builds[fault]
-    expected = f"{_where(name, line, field)}: {message}"
+    expected = f"{_where(name, line, field)}{message}"
     lines = done.stdout.splitlines()
     assert [x for x in lines if x.startswith(expected)], f"no line starting {expected!r} in:\n{done.stdout[-3000:]}"
-    assert f"The data packages have {count} problem(s); nothing was built:" in lines
+    assert f"数据包有 {count} 个问题，网站没有生成： [The data packages have {count} problem(s); nothing was built:]" in lines
     problem_lines = [x for x in lines if x.startswith(f"datapackage/{SLUG}/")]
     assert len(problem_lines) == count, problem_lines
+
+
+CLOSING = "请逐条改正，再运行 make validate 核对。 [Fix them and run `make validate`.]"
 
 
 @pytest.mark.parametrize("fault", FAULTS)
 def test_broken_package_problems_are_one_line_each(fault_builds, fault):
     """Between the heading line and the closing hint, every line is one located problem."""
     lines = fault_builds[fault][0].stdout.splitlines()
-    [start] = [i for i, x in enumerate(lines) if x.endswith("; nothing was built:")]
-    end = lines.index("Fix them and run `make validate`.") if "Fix them and run `make validate`." in lines else start + 2
+    [start] = [i for i, x in enumerate(lines) if x.endswith("; nothing was built:]")]
+    end = lines.index(CLOSING) if CLOSING in lines else start + 2
     body = lines[start + 1:end]
     assert body and [x for x in body if not x.startswith(f"datapackage/{SLUG}/")] == []
 
@@ -178,7 +178,7 @@ def test_make_build_of_a_broken_package_stops_at_validate(tmp_path):
                           env=MAKE_ENV)
     assert done.returncode == 2
     assert done.stdout.splitlines()[0] == f"{sys.executable} -m juesuan.tools.validate"
-    assert f"{DATA}/narrative.csv:2: the file is not UTF-8" in done.stdout
+    assert f"{DATA}/narrative.csv:2 第2行：文件不是 UTF-8 编码" in done.stdout
     assert "mkdocs build" not in done.stdout
     assert re.search(r"make: \*\*\* \[Makefile:\d+: validate\] Error 1", done.stderr), done.stderr
     assert not (project / "site").exists()

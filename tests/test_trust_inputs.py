@@ -133,7 +133,8 @@ def _sized(made) -> None:
 
 def test_hostile_package_touches_every_kind_of_text(hostile_report):
     _, touched = hostile_report
-    assert {"narrative.title", "narrative.number", "codes.name", "glossary.definition", "findings.description",
+    # narrative.number is compared with the source's heading line (heading-number-not-as-written): not free text.
+    assert {"narrative.title", "codes.name", "glossary.definition", "findings.description",
             "performance_indicators.actual", "t09_gpb_project_expenditure.project"} <= set(touched)
     assert int(touched[-1].split(": ")[1].split()[0]) > 400  # descriptor values: titles, descriptions, terms, version…
 
@@ -148,7 +149,7 @@ def test_hostile_text_makes_no_markup_on_any_page_of_the_report(hostile_report):
 
 @pytest.mark.parametrize("kind", ["data", "glossary"])
 def test_hostile_text_shows_as_text(hostile_report, kind):
-    """The fields the attack used (terms of reuse and version; the glossary part's number and title) show literally."""
+    """The fields the attack used (terms of reuse and version; the glossary part's title) show literally."""
     report, _ = hostile_report
     [spec] = [s for s in pages.pages(report) if s.kind == kind]
     text = parse_html(page_html(spec, [report])).text()

@@ -335,10 +335,12 @@ def test_known_unlabelled_table_is_labelled(audited, where):
 
 _FOCUS = """() => {
   const el = document.activeElement;
-  const s = getComputedStyle(el);
+  // The colour-scheme toggle is a hidden radio (Material's palette); its label, the button a reader sees, shows the focus.
+  const shown = el.matches('input.md-option') && el.nextElementSibling ? el.nextElementSibling : el;
+  const s = getComputedStyle(shown);
   const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 && s.outlineColor !== 'rgba(0, 0, 0, 0)';
   const shadow = s.boxShadow !== 'none';
-  const r = el.getBoundingClientRect();
+  const r = shown.getBoundingClientRect();
   return {tag: el.tagName, cls: el.className, text: el.textContent.trim().slice(0, 30), inArticle: !!el.closest('article'),
           searchOpen: document.getElementById('__search').checked,
           outline: outline ? `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}` : null, shadow: shadow ? s.boxShadow : null,

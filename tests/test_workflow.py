@@ -277,8 +277,10 @@ def test_the_published_build_sets_site_url_from_the_pages_step():
     assert pages_at < test_at < build_at < upload_at
     # configure-pages gives base_url without its trailing slash; a pull request (no Pages step) gets the
     # default project-site address.
+    # DEPLOY=1: the build refuses an empty or local SITE_URL; SITE_REPO: where 报告错误 opens an issue.
     assert build["env"] == {"SITE_URL": "${{ steps.pages.outputs.base_url || format('https://{0}.github.io/{1}', "
-                                        "github.repository_owner, github.event.repository.name) }}/"}
+                                        "github.repository_owner, github.event.repository.name) }}/",
+                            "DEPLOY": "1", "SITE_REPO": "${{ github.repository }}"}
     assert upload["with"] == {"path": "site"}
 
 
@@ -428,3 +430,66 @@ def test_build_in_ci_with_a_local_site_url_fails_in_one_line(tmp_path):
     assert errors == ["ERROR   -  in CI (CI=true) SITE_URL must be the published address, not http://127.0.0.1:8000/"]
     assert "Traceback" not in done.stdout
     assert not out.exists()
+
+
+# ---- a build for publishing (DEPLOY=1) needs the published address; 报告错误 leads somewhere real ----------
+@pytest.mark.parametrize(("env", "message"), [
+    ({"DEPLOY": "1"}, "DEPLOY=1 (a build to publish) needs SITE_URL, the published address such as "
+                      "https://<owner>.github.io/<repository>/; it is not set. Set it, or build without DEPLOY."),
+    ({"DEPLOY": "1", "SITE_URL": "  "}, "DEPLOY=1 (a build to publish) needs SITE_URL, the published address such as "
+                                        "https://<owner>.github.io/<repository>/; it is not set. Set it, or build without DEPLOY."),
+    ({"DEPLOY": "true", "SITE_URL": "http://localhost:8000/"},
+     "DEPLOY=1 (a build to publish): SITE_URL must be the published address, not http://localhost:8000/"),
+])
+def test_hook_refuses_a_deployment_build_without_a_published_address(reports_hook, monkeypatch, env, message):
+    from mkdocs.exceptions import PluginError
+
+    for name in ("CI", "DEPLOY", "SITE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    site_url = env.get("SITE_URL", "").strip() or "http://127.0.0.1:8000/"  # mkdocs.yml's default when SITE_URL is unset
+    with pytest.raises(PluginError) as raised:
+        reports_hook.on_config(SimpleNamespace(site_url=site_url, nav=None, extra={}))
+    assert str(raised.value) == message
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ({"repository": "owner/name/extra"}, "SITE_REPO (mkdocs.yml extra.repository) must be a GitHub repository as owner/name, "
+                                          "as GITHUB_REPOSITORY gives it; it is 'owner/name/extra'"),
+    ({"repository": "https://github.com/o/r"}, "SITE_REPO (mkdocs.yml extra.repository) must be a GitHub repository as owner/name, "
+                                                "as GITHUB_REPOSITORY gives it; it is 'https://github.com/o/r'"),
+    ({"report_error": "javascript:alert(1)"}, "REPORT_ERROR_URL (mkdocs.yml extra.report_error) must be an https: or mailto: "
+                                              "address; it is 'javascript:alert(1)'"),
+    ({"report_error": "http://example.org/form"}, "REPORT_ERROR_URL (mkdocs.yml extra.report_error) must be an https: or mailto: "
+                                                  "address; it is 'http://example.org/form'"),
+])
+def test_hook_refuses_a_report_error_target_that_is_not_one(reports_hook, monkeypatch, extra, message):
+    from mkdocs.exceptions import PluginError
+
+    for name in ("CI", "DEPLOY", "SITE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(PluginError) as raised:
+        reports_hook.on_config(SimpleNamespace(site_url="http://127.0.0.1:8000/", nav=None, extra=extra))
+    assert str(raised.value) == message
+
+
+@pytest.mark.parametrize("extra", [{"repository": "some-owner/juesuan.site"}, {"report_error": "mailto:data@example.org"},
+                                   {"report_error": "https://example.org/report?page={url}"}, {}])
+def test_hook_accepts_a_repository_or_an_address_to_report_errors(reports_hook, monkeypatch, extra):
+    for name in ("CI", "DEPLOY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(reports_hook, "build", SimpleNamespace(nav=lambda: ["the nav"]))
+    assert reports_hook.on_config(SimpleNamespace(site_url="https://example.github.io/juesuan/", nav=None, extra=extra)).nav == ["the nav"]
+
+
+def test_two_problems_are_two_lines(reports_hook, monkeypatch):
+    from mkdocs.exceptions import PluginError
+
+    monkeypatch.setenv("CI", "true")
+    monkeypatch.setenv("DEPLOY", "1")
+    monkeypatch.delenv("SITE_URL", raising=False)
+    with pytest.raises(PluginError) as raised:
+        reports_hook.on_config(SimpleNamespace(site_url="http://127.0.0.1:8000/", nav=None, extra={"repository": "x"}))
+    assert [line.split(" ")[0] for line in str(raised.value).splitlines()] == ["in", "DEPLOY=1", "SITE_REPO"]
+

@@ -1,5 +1,6 @@
 /* Interactive charts: on pages that have a .chart-view, load the Vega runtime served by this site
-   (once), then replace each static SVG with a live view. Re-runs on Material's instant navigation. */
+   (once), then replace each static SVG with a live view, wide or narrow by the width of its column.
+   Re-runs on Material's instant navigation. */
 (function () {
   "use strict";
   var base = new URL("vendor/", document.currentScript.src);
@@ -22,10 +23,18 @@
     return loading;
   }
 
+  // The narrow drawing where the wide one would have to be scaled down (its text would shrink):
+  // both are laid out at build time for their whole width, so text is never drawn smaller.
+  function specFor(view) {
+    var wide = parseFloat(view.dataset.wide);
+    return view.dataset.vegaNarrow && view.clientWidth < wide ? view.dataset.vegaNarrow : view.dataset.vega;
+  }
+
   function render(view) {
     if (view.dataset.state) return Promise.resolve();
     view.dataset.state = "loading";
-    return fetch(view.dataset.vega)
+    view.dataset.spec = specFor(view);
+    return fetch(view.dataset.spec)
       .then(function (r) { return r.json(); })
       .then(function (spec) {
         return vegaEmbed(view.querySelector(".chart-live"), spec, {
@@ -53,6 +62,17 @@
       if (observer) { observer.observe(view); } else { runtime().then(function () { render(view); }); }
     });
   }
+
+  // A phone turned sideways (or a window resized) across a chart's width: draw it again in the layout that fits.
+  var resizing = null;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(function () {
+      document.querySelectorAll('.chart-view[data-state="live"]').forEach(function (view) {
+        if (specFor(view) !== view.dataset.spec) { delete view.dataset.state; render(view); }
+      });
+    }, 250);
+  });
 
   if (window.document$) { window.document$.subscribe(init); } else { document.addEventListener("DOMContentLoaded", init); }
 })();

@@ -1,86 +1,243 @@
-/* Site search: the header's search button opens a dialog with Pagefind's UI.
+/* Site search: the header's search button opens a dialog; Pagefind's JS API answers, this file shows the results.
  *
- * Nothing is fetched for search until a reader opens it (button, "/" or "s"): then Pagefind's UI
- * (pagefind/pagefind-ui.js and .css, served by the site) is added, and it fetches the index in small
- * chunks for the words typed. Results appear as the reader types, Chinese IME input included
- * (Pagefind's extended build segments Chinese). The index is written after the build by
- * juesuan/site/build.py (index_search); the button and dialog are overrides/partials/site-search.html.
+ * Nothing is fetched for search until a reader opens it (button, "/" or "s"): then pagefind/pagefind.js
+ * (served by the site) is imported, and it fetches the index in small chunks for the characters typed.
+ * Results appear as the reader types, Chinese IME input included (nothing is searched mid-composition).
  *
- * Material's instant navigation keeps the header (and this dialog) across pages; listeners are on
- * the document, so they hold for every page.
+ * The index holds every Han character as a word (juesuan/site/search_index.py, which explains why);
+ * spaced() here cuts the query the same way (HAN is the same pattern as HAN there). A query is asked
+ * twice: as a phrase (its characters adjacent, in order) and as its characters anywhere in a page;
+ * pages with the phrase come first, each group in Pagefind's order. Results are built with
+ * textContent only: no text of the index is ever parsed as HTML.
+ *
+ * Filters: unit and year (data-pagefind-filter, overrides/main.html). On a report's page they start
+ * at that report (its data-search-scope), elsewhere at all. A result link carries the query
+ * (?highlight=…); the page it opens marks the query's words with pagefind-highlight.js, loaded only then.
  */
 (function () {
   "use strict";
 
-  var dialog = document.getElementById("site-search");
-  if (!dialog || typeof dialog.showModal !== "function") return;
-  // The site root, resolved once against the page first loaded (instant navigation keeps this script).
-  var root = new URL(dialog.getAttribute("data-base") || "./", location.href);
-  var loading = null;
+  var HAN = "\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\u{20000}-\\u{3134f}";
+  var HAN_ONE = new RegExp("([" + HAN + "])", "gu");
+  var MARK = "\uE000", END = "\uE001";  // private-use characters standing for <mark> and </mark>
+  var SPACE_BEFORE = new RegExp(" (?=[" + MARK + END + "]*[" + HAN + "])", "gu");
+  var SPACE_AFTER = new RegExp("([" + HAN + "][" + MARK + END + "]*) ", "gu");
+  var PARAM = "highlight";
+  // Each result shown costs its page's fragment (2–5 KB gzip): three first keep a first search within
+  // 150 KB gzip (issue 12; tests/test_site_search.py prints it), more on the reader's request.
+  var FIRST = 3, MORE = 5;
 
-  function load(url, kind) {
-    return new Promise(function (resolve, reject) {
-      var el = document.createElement(kind === "css" ? "link" : "script");
-      if (kind === "css") { el.rel = "stylesheet"; el.href = url; } else { el.src = url; }
-      el.onload = resolve;
-      el.onerror = function () { reject(new Error("could not load " + url)); };
-      document.head.appendChild(el);
+  /** Text → the same text with a space around every Han character (search_index.spaced). */
+  function spaced(text) {
+    return text.replace(HAN_ONE, " $1 ").replace(/ {2,}/g, " ");
+  }
+
+  /** Indexed text → as the page writes it: the spaces the index put around Han characters removed. */
+  function unspaced(text) {
+    return text.replace(SPACE_BEFORE, "").replace(SPACE_AFTER, "$1").trim();
+  }
+
+  var ENTITIES = {amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'", nbsp: "\u00a0"};
+  function decode(text) {
+    return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, function (all, name) {
+      if (name[0] !== "#") return ENTITIES[name.toLowerCase()] || all;
+      var code = name[1] === "x" || name[1] === "X" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+      return code > 0 && code < 0x110000 ? String.fromCodePoint(code) : all;
     });
   }
 
+  /** Pagefind's excerpt (escaped text with <mark>) → a fragment of text nodes and <mark> elements. */
+  function excerpt(html) {
+    var text = unspaced(decode(html.replace(/<mark>/g, MARK).replace(/<\/mark>/g, END).replace(/<[^>]*>/g, "")))
+      .split(END + MARK).join("");
+    var out = document.createDocumentFragment();
+    text.split(MARK).forEach(function (part, i) {
+      var cut = part.split(END);
+      if (i > 0 && cut.length > 1) {
+        var m = document.createElement("mark");
+        m.textContent = cut.shift();
+        out.appendChild(m);
+      }
+      out.appendChild(document.createTextNode(cut.join("")));
+    });
+    return out;
+  }
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = text;
+    return e;
+  }
+
+  /* ---- a page reached from a result: mark the query's words -------------------------------------- */
+  var dialog = document.getElementById("site-search");
+  var root = dialog ? new URL(dialog.getAttribute("data-base") || "./", location.href) : null;
+  var bundle = root ? new URL("pagefind/", root).href : null;
+
+  function highlight() {
+    if (!bundle || !new URLSearchParams(location.search).getAll(PARAM).length) return;
+    import(bundle + "pagefind-highlight.js").then(function (mod) {
+      /* the marks' colours are in site.css (.search-highlight) */
+      new mod.default({highlightParam: PARAM, addStyles: false,
+        // acrossElements: a table's row link wraps the last character of its label in its own element
+        markOptions: {className: "search-highlight", acrossElements: true,
+          exclude: ["[data-pagefind-ignore]", "[data-pagefind-ignore] *"]}});
+    });
+  }
+  // Material's document$ emits on the first load and after each instant navigation; without it, once.
+  if (window.document$ && typeof window.document$.subscribe === "function") window.document$.subscribe(highlight);
+  else highlight();
+
+  if (!dialog || typeof dialog.showModal !== "function") return;
+
+  /* ---- the dialog ---------------------------------------------------------------------------------- */
+  var input = dialog.querySelector("[data-site-search-input]");
+  var status = dialog.querySelector("[data-site-search-status]");
+  var list = dialog.querySelector("[data-site-search-results]");
+  var more = dialog.querySelector("[data-site-search-more]");
+  var selects = Array.prototype.slice.call(dialog.querySelectorAll("[data-site-search-filter]"));
+  var pagefind = null, loading = null, latest = 0, timer = null, shown = [], query = "";
+
   function start() {
     if (!loading) {
-      var bundle = new URL("pagefind/", root).href;
-      loading = Promise.all([load(bundle + "pagefind-ui.css", "css"), load(bundle + "pagefind-ui.js", "js")])
-        .then(function () {
-          /* global PagefindUI */
-          new PagefindUI({
-            element: dialog.querySelector("[data-site-search-ui]"),
-            bundlePath: bundle,
-            baseUrl: root.pathname,       // result links under the site's path (GitHub Pages project sites)
-            showSubResults: true,         // the sections of a page that match, with their anchors
-            showImages: false,
-            resetStyles: false,
-            debounceTimeoutMs: 150,
-            autofocus: true,
-            pageSize: 8,
-            translations: {               // Pagefind's zh-cn strings, with the site's wording where it differs
-              placeholder: "搜索",
-              search_label: "搜索本站",
-              zero_results: "没有找到 [SEARCH_TERM] 的结果",
-              many_results: "找到 [COUNT] 个 [SEARCH_TERM] 的结果",
-              one_result: "找到 [COUNT] 个 [SEARCH_TERM] 的结果",
-              searching: "正在搜索 [SEARCH_TERM]……",
-              load_more: "显示更多结果",
-              clear_search: "清除"
-            }
-          });
-          var input = dialog.querySelector(".pagefind-ui__search-input");
-          if (input) {
-            input.setAttribute("aria-label", "搜索本站");  // a name that does not depend on the placeholder
-            input.focus();
-          }
+      dialog.setAttribute("data-state", "loading");
+      loading = import(bundle + "pagefind.js")
+        .then(function (pf) {
+          // noWorker: Pagefind's web worker would be one more file (≈12 KB gzip) for no gain at this size.
+          return pf.options({noWorker: true, baseUrl: root.pathname, excerptLength: 36}).then(function () { return pf; });
+        })
+        .then(function (pf) { return pf.filters().then(function (values) { fillFilters(values); return pf; }); })
+        .then(function (pf) {
+          pagefind = pf;
+          dialog.setAttribute("data-state", "ready");
+          if (input.value.trim()) search();
         })
         .catch(function (err) {
           loading = null;
-          dialog.querySelector("[data-site-search-ui]").textContent = "搜索暂时无法加载，请稍后再试。";
+          dialog.setAttribute("data-state", "failed");
+          status.textContent = "搜索暂时无法加载，请稍后再试。";
           throw err;
         });
     }
     return loading;
   }
 
+  /** The index's filter values → the options of the unit and year lists; this page's report selected. */
+  function fillFilters(values) {
+    selects.forEach(function (select) {
+      var name = select.getAttribute("data-site-search-filter");
+      var keep = select.options[0];
+      select.textContent = "";
+      select.appendChild(keep);
+      Object.keys(values[name] || {}).sort().reverse().forEach(function (value) {
+        var o = el("option", null, value);
+        o.value = value;
+        select.appendChild(o);
+      });
+    });
+    scopeToPage();
+  }
+
+  /** This page's report (its data-search-scope), or all reports on a page of the whole site. */
+  function scopeToPage() {
+    selects.forEach(function (select) {
+      var name = select.getAttribute("data-site-search-filter");
+      var mine = document.querySelectorAll('[data-search-scope] [data-filter="' + name + '"]');
+      var value = mine.length === 1 ? mine[0].getAttribute("data-value") : "";
+      select.value = Array.prototype.some.call(select.options, function (o) { return o.value === value; }) ? value : "";
+    });
+  }
+
+  function filters() {
+    var out = {};
+    selects.forEach(function (s) { if (s.value) out[s.getAttribute("data-site-search-filter")] = s.value; });
+    return out;
+  }
+
+  function search() {
+    var q = input.value.trim();
+    var token = ++latest;
+    if (!pagefind) return;
+    if (!q) { list.textContent = ""; status.textContent = ""; more.hidden = true; return; }
+    var words = spaced(q.replace(/"/g, " ")).trim();
+    var opts = {filters: filters()};
+    dialog.setAttribute("aria-busy", "true");
+    status.textContent = "正在搜索“" + q + "”……";
+    Promise.all([pagefind.search(words, opts), pagefind.search("\"" + words + "\"", opts)]).then(function (found) {
+      if (token !== latest) return;
+      var phrase = {};
+      found[1].results.forEach(function (r) { phrase[r.id] = r; });
+      // pages with the phrase first, then pages with every character; each group in Pagefind's order
+      shown = found[0].results.filter(function (r) { return phrase[r.id]; }).map(function (r) { return phrase[r.id]; })
+        .concat(found[0].results.filter(function (r) { return !phrase[r.id]; }));
+      query = q;
+      list.textContent = "";
+      return page(token);
+    }).catch(function (err) {
+      if (token === latest) { status.textContent = "搜索出错，请重试。"; dialog.removeAttribute("aria-busy"); }
+      throw err;
+    });
+  }
+
+  /** The next results (FIRST, then MORE at a time) → their entries in the list (one fragment fetched per result). */
+  function page(token) {
+    var next = shown.slice(list.children.length, list.children.length + (list.children.length ? MORE : FIRST));
+    return Promise.all(next.map(function (r) { return r.data(); })).then(function (data) {
+      if (token !== latest) return;
+      data.forEach(function (d) { list.appendChild(entry(d)); });
+      more.hidden = list.children.length >= shown.length;
+      status.textContent = shown.length ? "找到 " + shown.length + " 个“" + query + "”的结果" : "没有找到“" + query + "”的结果";
+      dialog.removeAttribute("aria-busy");
+    });
+  }
+
+  function link(url, text) {
+    var a = el("a", null, text);
+    var u = new URL(url, location.href);
+    query.split(/\s+/).forEach(function (w) { if (w) u.searchParams.append(PARAM, w); });
+    a.href = u.pathname + u.search + u.hash;
+    return a;
+  }
+
+  function entry(d) {
+    var li = el("li", "site-search__result");
+    var title = el("p", "site-search__title");
+    title.appendChild(link(d.url, decode(d.meta && d.meta.title || d.url)));  // main.html's data-title: not spaced
+    li.appendChild(title);
+    li.appendChild(el("p", "site-search__excerpt")).appendChild(excerpt(d.excerpt || ""));
+    var name = title.textContent.replace(/\s+/g, "");
+    var subs = (d.sub_results || []).filter(function (s) {  // not the page's own title again
+      return s.url !== d.url && decode(s.title || "").replace(/\s+/g, "") !== name;
+    }).slice(0, 2);
+    if (subs.length) {
+      var ul = li.appendChild(el("ul", "site-search__subs"));
+      subs.forEach(function (s) { ul.appendChild(el("li")).appendChild(link(s.url, unspaced(decode(s.title || "")))); });
+    }
+    return li;
+  }
+
+  function schedule() {
+    clearTimeout(timer);
+    timer = setTimeout(search, 120);
+  }
+
   function open() {
     if (!dialog.open) dialog.showModal();
-    start().then(function () {
-      var input = dialog.querySelector(".pagefind-ui__search-input");
-      if (input) input.focus();
-    });
+    if (pagefind) scopeToPage();  // instant navigation may have brought another report's page
+    input.focus();
+    start().then(function () { if (input.value.trim()) search(); });
   }
 
   function typing(target) {
     return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
   }
+
+  input.addEventListener("input", function (ev) { if (!ev.isComposing) schedule(); });
+  input.addEventListener("compositionend", schedule);
+  selects.forEach(function (s) { s.addEventListener("change", search); });
+  more.addEventListener("click", function () { page(latest); });
+  dialog.querySelector("[data-site-search-form]").addEventListener("submit", function (ev) { ev.preventDefault(); search(); });
 
   document.addEventListener("click", function (ev) {
     if (ev.target.closest && ev.target.closest("[data-site-search-open]")) { ev.preventDefault(); open(); }

@@ -15,6 +15,11 @@ BUILD = Path("build")  # relative to the working directory, as MkDocs and make r
 PACKAGES = Path(os.environ.get("DATAPACKAGE_DIR") or ROOT / "datapackage")
 # CHART_CACHE: rendered chart files by spec hash; the benchmark points it at an empty folder.
 CHART_CACHE = Path(os.environ.get("CHART_CACHE") or BUILD / "chart-cache")
+# SITE_CACHE: what a build made from unchanged inputs (pages, downloads, chart files, verdicts), by content hash.
+SITE_CACHE = Path(os.environ.get("SITE_CACHE") or BUILD / "site-cache")
+# SITE_URL: where the site is published (mkdocs.yml reads the same variable, with the same default);
+# the exported chart images name their page's full URL.
+SITE_URL = os.environ.get("SITE_URL") or "http://127.0.0.1:8000/"
 
 # The chart runtime, from the pinned npm packages (package-lock.json), served by the site itself.
 VENDOR = {

@@ -28,7 +28,7 @@ TEXT_KEYS = {"title", "description", "note", "table_title", "terms_of_reuse", "v
              "department", "province", "city", "county"}
 # CSV fields the checks compare with the source text or compute: changing them makes the package invalid.
 CHECKED = {("figures", "literal"), ("figures", "sentence"), ("figures", "formula"), ("findings", "quote"),
-           ("relations", "left"), ("relations", "right")}
+           ("relations", "left"), ("relations", "right"), ("narrative", "number"), ("narrative", "number_written")}
 
 
 def _descriptor(value, path: str = "") -> int:

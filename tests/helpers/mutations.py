@@ -7,6 +7,7 @@ applied as ``mutation(folder)``; the fault tests (validation, the build) share t
 from __future__ import annotations
 
 import csv
+import json
 import re
 from pathlib import Path
 
@@ -92,3 +93,67 @@ def reencode_gbk(name: str):
 def delete(name: str):
     """Mutation: data/<name> is removed."""
     return lambda folder: (folder / "data" / name).unlink()
+
+
+def set_field_type(name: str, field: str, kind: str):
+    """Mutation of the descriptor: the schema of the resource in data/<name> gives `field` the type `kind`."""
+    def change(descriptor):
+        [res] = [r for r in descriptor["resources"] if r.get("path") == f"data/{name}"]
+        [fld] = [f for f in res["schema"]["fields"] if f["name"] == field]
+        fld["type"] = kind
+    return lambda folder: _descriptor(folder, change)
+
+
+def _descriptor(folder: Path, change) -> None:
+    path = folder / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    change(descriptor)
+    path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def drop_resource(name: str):
+    """Mutation of the descriptor: the resource called `name` is no longer listed (its file stays)."""
+    return lambda folder: _descriptor(folder, lambda d: d.update(resources=[r for r in d["resources"] if r["name"] != name]))
+
+
+def drop_key(key: str):
+    """Mutation of the descriptor: its top-level `key` (e.g. the report block) is removed."""
+    return lambda folder: _descriptor(folder, lambda d: d.pop(key))
+
+
+def symlink(name: str, target: str):
+    """Mutation: data/<name> is a symbolic link to `target`."""
+    return lambda folder: (folder / "data" / name).symlink_to(target)
+
+
+# Every kind of mutation above, once or more: name → (function, arguments). The message tests run validation
+# and a build over all of them (tests/test_trust_messages.py); a new mutation function joins this list.
+CORPUS = {
+    "cell-not-a-number": ("set_cell", ("t09_gpb_project_expenditure.csv", "2", "amount", "abc")),
+    "cell-full-width-number": ("set_cell", ("t01_income_expenditure_summary.csv", "9", "amount", "２６０.７０")),
+    "cell-nul": ("set_cell", ("codes.csv", "20801", "name", "人力\x00资源")),
+    "renamed-standard-row": ("set_cell", ("t01_income_expenditure_summary.csv", "4", "item", "上级补助收入款")),
+    "text-with-escape": ("append_text", ("narrative.csv", "p2-s8", "text", "第二段\x1b[31m")),
+    "duplicate-code": ("duplicate_record", ("codes.csv", 4)),
+    "figure-dropped": ("drop_record", ("figures.csv", "fiscal.total_2020")),
+    "relation-added-fails": ("append_record", ("relations.csv", ["extra-fail", "p2-s2", "测试", "income.gpb",
+                                                                 "income.total + 1", "exact", ""])),
+    "extra-cell": ("extra_cell", ("t09_gpb_project_expenditure.csv", 2, "9.99")),
+    "broken-reference": ("break_reference", ("p1-s2-1",)),
+    "open-quote": ("open_quote", ("t09_gpb_project_expenditure.csv", 3)),
+    "open-quote-last-cell": ("open_quote", ("glossary.csv", 3, True)),
+    "gbk": ("reencode_gbk", ("narrative.csv",)),
+    "file-deleted": ("delete", ("t05_fiscal_expenditure_by_economic.csv",)),
+    "field-type-money": ("set_field_type", ("t09_gpb_project_expenditure.csv", "amount", "money")),
+    "symlink-out": ("symlink", ("passwd.csv", "/etc/passwd")),
+    "resource-unlisted": ("drop_resource", ("provenance",)),
+    "glossary-unlisted": ("drop_resource", ("glossary",)),
+    "resource-referenced-unlisted": ("drop_resource", ("performance_projects",)),
+    "no-report-block": ("drop_key", ("report",)),
+}
+
+
+def corpus_mutation(name: str):
+    """A name of CORPUS → its mutation."""
+    function, args = CORPUS[name]
+    return globals()[function](*args)

@@ -12,30 +12,32 @@ charts/files.py.
 
 from __future__ import annotations
 
-from juesuan.charts import amounts, forms  # noqa: F401  (register the kinds)
-from juesuan.charts import yearly
+from juesuan import cache
+from juesuan.charts import amounts, breakdown, forms  # noqa: F401  (register the kinds)
+from juesuan.charts import draw, notes, stamp, yearly
 from juesuan.charts.declared import describe, missing_problems, plan
-from juesuan.charts.model import KINDS, Chart, pct
+from juesuan.charts.model import HOME, KINDS, Chart, needs, pct
 from juesuan.charts.yearly import compare, compare_rows
 from juesuan.data.loader import Report, per_report
 from juesuan.data.problems import PackageLacks, Problem
 
-__all__ = ["Chart", "charts", "compare", "compare_rows", "for_place", "pct", "problems", "table"]
+__all__ = ["HOME", "Chart", "charts", "compare", "compare_rows", "draw", "for_place", "notes", "pct", "problems", "table"]
 
 
 def problems(report: Report) -> list[Problem]:
     """A report → one `chart-needs-missing` problem per thing a chart of its format or descriptor needs and the package lacks
     (while holding the chart's other needs), and per malformed declaration. Empty: charts(report) draws without raising."""
-    return missing_problems(report) + yearly.problems(report)
+    return missing_problems(report) + yearly.problems(report) + notes.problems(report)
 
 
 @per_report
+@cache.remembered("charts")  # building the Altair charts is the slow part of an unchanged report's pages
 def charts(report: Report) -> list[Chart]:
     """Every chart of a report, in reading order (made once per loaded report); PackageLacks if problems(report) is not empty."""
     planned, wrong = plan(report)
     if wrong:
         raise PackageLacks(wrong[0].file, f"well-formed chart declaration ({wrong[0].message}); run `make validate`")
-    order = {sid: i for i, sid in enumerate(report.sections)}
+    order = {HOME: -1, **{sid: i for i, sid in enumerate(report.sections)}}
     out = []
     for decl, missing in planned:
         if missing:
@@ -43,6 +45,8 @@ def charts(report: Report) -> list[Chart]:
         chart = KINDS[decl.kind].build(report, decl)
         if chart is not None:
             chart.folder = report.slug
+            chart.stamp = stamp.lines(report, stamp.page_of(report, chart.place), chart.id)
+            chart.notes = notes.for_figures(report, [n.name for n in needs(report, decl) if n.what == "figure"])
             out.append(chart)
     return sorted(out, key=lambda c: order[c.place])  # stable: charts of one section keep their declared order
 
@@ -55,7 +59,9 @@ def table(chart: Chart) -> tuple[list[str], list[list[str]]]:
         cells = []
         for col in chart.columns:
             value, fmt = row[col[0]], (col[2] if len(col) > 2 else "")
-            if isinstance(value, float) and fmt == ".2f":
+            if fmt.startswith("text:"):  # the row's own text for this column (e.g. 标注: 约291.7, as the site writes it)
+                cells.append(str(row[fmt.removeprefix("text:")]))
+            elif isinstance(value, float) and fmt == ".2f":
                 cells.append(f"{value:.2f}")
             elif isinstance(value, float) and (fmt == "d" or value.is_integer()):
                 cells.append(f"{value:.0f}" if value.is_integer() else str(value))

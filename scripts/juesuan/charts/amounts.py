@@ -10,6 +10,7 @@ from __future__ import annotations
 from juesuan.charts import draw
 from juesuan.charts.model import (Chart, Decl, Need, amount_unit, fill, items, kind, label_of, num, pattern, pct,
                                   rows_of, unit_of)
+from juesuan.data import wording
 from juesuan.data.loader import Report
 
 
@@ -63,7 +64,7 @@ def composition(report: Report, decl: Decl) -> Chart:
     title, summary = fill(report, decl["title"], values), fill(report, decl["summary"], values)
     source = decl.get("source") or figures_source([p["figure"] for p in parts] + list(share.values()))
     return Chart(decl.id, decl.place, title, summary, [("项目", "项目"), ("金额", f"金额（{unit}）", ".2f"), ("占比", "占比（报告所写）")],
-                 rows, source, draw.bars(rows, title, "项目", "金额", unit), replaces(report, decl))
+                 rows, source, *draw.bars(rows, title, "项目", "金额", unit), replaces(report, decl))
 
 
 # ---- split: the parts of a total, with shares worked out here -----------------------------------------
@@ -87,7 +88,7 @@ def split(report: Report, decl: Decl) -> Chart | None:
     title, summary = fill(report, decl["title"], values), fill(report, decl["summary"], values)
     source = decl.get("source") or figures_source([p["figure"] for p in parts] + [decl["total"]])
     return Chart(decl.id, decl.place, title, summary, [("项目", "项目"), ("金额", f"金额（{unit}）", ".2f"), ("占比", "占比（本站计算）")],
-                 rows, source, draw.bars(rows, title, "项目", "金额", unit), replaces(report, decl))
+                 rows, source, *draw.bars(rows, title, "项目", "金额", unit), replaces(report, decl))
 
 
 # ---- yoy: this year against the previous one, whose value is derived ------------------------------------
@@ -106,17 +107,18 @@ def yoy(report: Report, decl: Decl) -> Chart:
     this, before = report.meta["year"], _previous(report, decl)
     unit = unit_of(report, now)
     v_now, v_before = report.value(now), report.value(before)
-    formula = report.figure(before)["formula"]
-    rows = [{"年度": f"{this - 1}年", "金额": num(v_before), "依据": "推算", "公式": formula},
-            {"年度": f"{this}年", "金额": num(v_now), "依据": "报告原文", "公式": ""}]
+    formula = wording.formula(report, report.figure(before)["formula"])  # in words, as the data table shows it
+    # 标注: the amount as the site writes it ("约291.7" when the derived value is rounded on purpose), for labels and tables
+    shown = {fid: report.written(fid).removesuffix(report.figure(fid)["unit"] or "") for fid in (now, before)}
+    rows = [{"年度": f"{this - 1}年", "金额": num(v_before), "标注": shown[before], "依据": "推算", "公式": formula},
+            {"年度": f"{this}年", "金额": num(v_now), "标注": shown[now], "依据": "报告原文", "公式": ""}]
     moved, rate = ("减少", "下降") if v_now < v_before else ("增加", "增长")
     by = f"{moved}{report.written(change)}，{rate}{report.written(change_pct)}"
     title = f"{what}与{this - 1}年持平" if v_now == v_before else f"{what}比{this - 1}年{by}"
-    summary = (f"{this}年{what}{report.written(now)}，{this - 1}年{report.written(before)}（由{this}年数和报告所写的变动额推得，"
-               f"公式 {formula}），{by}。")
+    summary = (f"{this}年{what}{report.written(now)}，{this - 1}年{report.written(before)}（由{this}年数和报告所写的变动额推得），{by}。")
     return Chart(decl.id, decl.place, title, summary,
-                 [("年度", "年度"), ("金额", f"金额（{unit}）", ".2f"), ("依据", "依据"), ("公式", "推算公式")], rows,
-                 decl.get("source") or figures_source([now, before, change, change_pct]), draw.year_pair(rows, title, unit),
+                 [("年度", "年度"), ("金额", f"金额（{unit}）", "text:标注"), ("依据", "依据"), ("公式", "推算公式")], rows,
+                 decl.get("source") or figures_source([now, before, change, change_pct]), *draw.year_pair(rows, title, unit),
                  replaces(report, decl))
 
 
@@ -164,7 +166,7 @@ def class_structure(report: Report, decl: Decl) -> Chart | None:
     title, summary = fill(report, decl["title"], values), fill(report, decl["summary"], values)
     source = decl.get("source") or figures_source([n.name for n in _class_needs(report, decl)])
     return Chart(decl.id, decl.place, title, summary, [("科目", decl["heading"]), ("金额", f"金额（{unit}）", ".2f"), ("占比", "占比（报告所写）")],
-                 rows, source, draw.bars(rows, title, "科目", "金额", unit), replaces(report, decl))
+                 rows, source, *draw.bars(rows, title, "科目", "金额", unit), replaces(report, decl))
 
 
 # ---- figure_bars: a list of figures with labels (and an optional group per bar) ----------------------------
@@ -199,6 +201,6 @@ def figure_bars(report: Report, decl: Decl) -> Chart:
             values[name] = listed([b for b, r in zip(bars, rows) if r[group] == g])
     title, summary = fill(report, decl["title"], values), fill(report, decl["summary"], values)
     columns = [(label, label), (value, f"{value}（{unit}）", fmt)] + ([(group, group)] if group else [])
-    spec = draw.bars(rows, title, label, value, unit, color=group, color_title=group or "", value_format=value_format)
+    drawn = draw.bars(rows, title, label, value, unit, color=group, color_title=group or "", value_format=value_format)
     return Chart(decl.id, decl.place, title, summary, columns, rows, decl.get("source") or figures_source([b["figure"] for b in bars]),
-                 spec, replaces(report, decl))
+                 *drawn, replaces(report, decl))

@@ -1,6 +1,8 @@
-"""A Chart → the files published with it: compiled Vega spec (zh-CN), static SVG and PNG, and its data as CSV.
+"""A Chart → the files published with it: compiled Vega specs (zh-CN, wide and narrow), static SVG and PNG, and its data as CSV.
 
-vl-convert compiles Vega-Lite to Vega at build time (the page then needs only the Vega runtime)
+The exported images (.svg, .png: the downloads) carry the chart's stamp under its title (unit and
+year, the page's URL, the licence: charts/stamp.py); the narrow SVG is only what a phone shows
+before the live view, so it is not stamped. vl-convert compiles Vega-Lite to Vega at build time (the page then needs only the Vega runtime)
 and renders the static images with the CJK font installed from Debian (fonts-noto-cjk).
 Renders are cached under build/chart-cache by the hash of the spec, so unchanged charts cost
 nothing on the next build.
@@ -20,6 +22,8 @@ from functools import lru_cache
 import vl_convert as vlc
 
 from juesuan.charts import Chart, table
+from juesuan.cache import PYTHON
+from juesuan.charts.draw import stamped
 from juesuan.paths import CHART_CACHE as CACHE
 from juesuan.workers import process_pool
 
@@ -31,9 +35,9 @@ def _locale() -> dict:
     return {"number": vlc.get_format_locale(LOCALE), "time": vlc.get_time_format_locale(LOCALE)}
 
 
-def vega_spec(chart: Chart) -> dict:
-    """Vega-Lite → Vega, with the zh-CN number and time formats in its config."""
-    spec = json.loads(json.dumps(chart.spec))
+def vega_spec(chart: Chart, spec: dict | None = None) -> dict:
+    """Vega-Lite (the chart's wide spec, or the one given) → Vega, with the zh-CN number and time formats in its config."""
+    spec = json.loads(json.dumps(chart.spec if spec is None else spec))
     spec.setdefault("config", {})["locale"] = _locale()
     vg = vlc.vegalite_to_vega(spec)
     return json.loads(vg) if isinstance(vg, str) else vg
@@ -62,24 +66,38 @@ def data_csv(chart: Chart) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+KINDS = ("vg.json", "narrow.vg.json", "svg", "narrow.svg", "png")
+
+
+def _parts(chart: Chart) -> tuple[dict, dict, list[str]]:
+    return chart.spec, chart.narrow, chart.stamp
+
+
 def _key(chart: Chart) -> str:
-    return hashlib.sha256(json.dumps(chart.spec, sort_keys=True).encode()).hexdigest()[:20]
+    # the code that draws (stamped, the compile step) and the installed vl-convert are part of the key: a changed
+    # drawing is a new entry, never an old file served under the same spec
+    return hashlib.sha256((PYTHON + json.dumps(_parts(chart), sort_keys=True)).encode()).hexdigest()[:20]
 
 
-def _render(spec: dict) -> dict[str, bytes]:
-    """A Vega-Lite spec → its compiled Vega, static SVG and PNG."""
-    vg = json.dumps(vega_spec(Chart("", "", "", "", [], [], "", spec)), ensure_ascii=False, separators=(",", ":")).encode()
-    svg = vlc.vegalite_to_svg(spec, format_locale=LOCALE)
+def _vega(spec: dict) -> bytes:
+    return json.dumps(vega_spec(Chart("", "", "", "", [], [], ""), spec), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _render(parts: tuple[dict, dict, list[str]]) -> dict[str, bytes]:
+    """(wide spec, narrow spec, stamp) → the compiled Vega of both, the stamped static SVG and PNG, the narrow SVG."""
+    wide, narrow, stamp = parts
+    svg = vlc.vegalite_to_svg(stamped(wide, stamp) if stamp else wide, format_locale=LOCALE)
     # Rasterising the SVG gives the same image as rendering the spec again, in a quarter of the time.
-    return {"vg.json": vg, "svg": svg.encode(), "png": vlc.svg_to_png(svg, scale=2)}
+    return {"vg.json": _vega(wide), "narrow.vg.json": _vega(narrow), "svg": svg.encode(),
+            "narrow.svg": vlc.vegalite_to_svg(narrow, format_locale=LOCALE).encode(), "png": vlc.svg_to_png(svg, scale=2)}
 
 
 def files(chart: Chart) -> dict[str, bytes]:
-    """A chart → {file suffix: bytes} for .vg.json, .svg, .png and .csv."""
+    """A chart → {file suffix: bytes} for .vg.json, .narrow.vg.json, .svg, .narrow.svg, .png and .csv."""
     key = _key(chart)
-    out = {kind: (CACHE / f"{key}.{kind}") for kind in ("vg.json", "svg", "png")}
+    out = {kind: (CACHE / f"{key}.{kind}") for kind in KINDS}
     if not all(p.exists() for p in out.values()):
-        _store(key, _render(chart.spec))
+        _store(key, _render(_parts(chart)))
     return {**{kind: p.read_bytes() for kind, p in out.items()}, "csv": data_csv(chart)}
 
 
@@ -91,7 +109,7 @@ def _store(key: str, rendered: dict[str, bytes]) -> None:
 
 def prerender(charts: list[Chart]) -> None:
     """Render every chart not yet in the cache, one process per core (vl-convert renders one chart at a time)."""
-    todo = {_key(c): c.spec for c in charts if not (CACHE / f"{_key(c)}.png").exists()}
+    todo = {_key(c): _parts(c) for c in charts if not all((CACHE / f"{_key(c)}.{kind}").exists() for kind in KINDS)}
     if len(todo) < 8 or (os.cpu_count() or 1) < 2:
         return  # not worth starting processes: files() renders these on demand
     with process_pool() as pool:

@@ -29,10 +29,13 @@ class Chart:
     columns: list[tuple]  # (data key, column title with unit[, format: ".2f" amounts, "d" counts]) for the data table and CSV
     rows: list[dict]
     source: str  # which package resource(s) and figures it comes from
-    spec: dict = field(default_factory=dict)  # Vega-Lite (Altair) spec
+    spec: dict = field(default_factory=dict)  # Vega-Lite (Altair) spec, laid out for a desktop column (draw.WIDE)
+    narrow: dict = field(default_factory=dict)  # the same drawing laid out for a phone (draw.NARROW)
     replaces_original: bool = False  # stands where the original report had a figure
     folder: str = ""  # site folder of its files: the report's slug, or the unit id for comparisons
     sizes: dict = field(default_factory=dict)  # file suffix → bytes, set when the files are made (site/build.py)
+    notes: list[str] = field(default_factory=list)  # context notes (text with [[refs]]) on figures it shows, from the descriptor
+    stamp: list[str] = field(default_factory=list)  # lines stamped on its exported images: unit and year, source URL, licence
 
 
 def pct(part: Decimal, whole: Decimal) -> Decimal:
@@ -97,6 +100,7 @@ class Kind:
 
 
 KINDS: dict[str, Kind] = {}
+HOME = "home"  # the place of a chart shown on the report's home page (and with it on the site's home), not in a section
 
 
 def kind(name: str, **spec):
@@ -203,7 +207,7 @@ def parse(raw, file: str) -> tuple[Decl | None, list[str]]:
 def _check(key: str, typ: str, params: dict, k: Kind) -> list[str]:
     """One parameter against its type (normalising `figures` to a list of dicts)."""
     value = params[key]
-    if typ in ("figure", "resource", "table", "lookup", "each", "label", "text", "pattern") and not isinstance(value, str):
+    if typ in ("figure", "resource", "table", "table-lookup", "lookup", "each", "label", "text", "pattern") and not isinstance(value, str):
         return [f"{key} must be a string"]
     if typ == "labels" and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
         return [f"{key} must be a list of strings"]
@@ -245,6 +249,8 @@ def needs(report: Report, decl: Decl) -> list[Need]:
             found.append(Need("figure", value))
         elif typ in ("resource", "table"):
             found.append(Need(typ, value))
+        elif typ == "table-lookup":  # a table read to add to a chart, not what decides that the report has it
+            found.append(Need("table", value, decides=False))
         elif typ == "lookup":
             found.append(Need("resource", value, decides=False))
         elif typ == "text":
@@ -272,7 +278,7 @@ def held(report: Report, need: Need) -> bool:
     if need.what == "figure":
         return need.name in report.figures
     if need.what == "section":
-        return need.name in report.sections
+        return need.name == HOME or need.name in report.sections
     name = table_resource(report, need.name) if need.what == "table" else need.name
     return bool(name and report.rows.get(name))
 
@@ -280,5 +286,5 @@ def held(report: Report, need: Need) -> bool:
 def rows_of(report: Report, decl: Decl, key: str) -> list[dict]:
     """A resource or table parameter → the rows of that resource ([] when the package has none)."""
     typ = KINDS[decl.kind].params[key].rstrip("?")
-    name = table_resource(report, decl[key]) if typ == "table" else decl[key]
+    name = table_resource(report, decl[key]) if typ in ("table", "table-lookup") else decl[key]
     return (report.rows.get(name) or []) if name else []

@@ -7,7 +7,7 @@ format's) hold `figures` (the rows: {figure, label}) and the format's `charts` (
 
 from __future__ import annotations
 
-from juesuan.charts import draw
+from juesuan.charts import draw, stamp
 from juesuan.charts.declared import CODE, format_of
 from juesuan.charts.model import Chart, label_of, num, unit_of
 from juesuan.data.loader import Report
@@ -96,7 +96,9 @@ def _compare(unit_reports: list[Report]) -> list[Chart]:
     out = []
     for chart in _charts_declared(latest)[0]:
         if all(f in r.figures for r in ordered for f in _needs(chart)):
-            out.append(_years(ordered, chart))
+            made = _years(ordered, chart)
+            made.stamp = stamp.unit_lines(ordered, made.id)
+            out.append(made)
     return out
 
 
@@ -118,5 +120,5 @@ def _years(ordered: list[Report], chart: dict) -> Chart:
                        for r in ordered) + "。"
     source = f"各年度数据包 figures：{'、'.join(f['figure'] for f in figs)}（{last.meta['unit']}）"
     return Chart(chart["id"], PLACE, title, summary, [("年度", "年度"), ("项目", "项目"), ("金额", f"金额（{unit}）", ".2f")], data,
-                 source, draw.years_side_by_side(data, title, unit, names), folder=last.meta["unit_id"])
+                 source, *draw.years_side_by_side(data, title, unit, names), folder=last.meta["unit_id"])
 

@@ -11,7 +11,7 @@ A violation inside the tables is an error; a contradiction inside the source is 
 
 from __future__ import annotations
 
-from juesuan.checks.honesty import check_cells, check_codes, check_figures, check_findings, check_references
+from juesuan.checks.honesty import check_cells, check_codes, check_figures, check_findings, check_headings, check_references
 from juesuan.checks.meta import check_meta
 from juesuan.checks.model import Check, Status
 from juesuan.checks.relations import check_relations
@@ -27,7 +27,7 @@ __all__ = ["Check", "Status", "run"]
 def run(report: Report) -> tuple[list[Check], list[Problem]]:
     """A Report → (all checks, all problems that block publishing); computed once per loaded report."""
     problems = []
-    for step in (check_meta, check_figures, check_references, check_cells, check_codes, check_findings, check_site_needs):
+    for step in (check_meta, check_figures, check_references, check_cells, check_codes, check_findings, check_headings, check_site_needs):
         problems.extend(step(report))
     rel_checks, rel_problems = check_relations(report)
     table_checks, table_problems = check_tables(report)

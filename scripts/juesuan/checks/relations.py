@@ -6,7 +6,7 @@ from juesuan.checks.model import Check, Status
 from juesuan.checks.model import file_of as _file
 from juesuan.data.formula import FormulaError, evaluate, names, round_as
 from juesuan.data.loader import Report
-from juesuan.data.problems import PackageLacks, Problem
+from juesuan.data.problems import PackageLacks, Problem, why
 
 
 def check_relations(report: Report) -> tuple[list[Check], list[Problem]]:
@@ -20,11 +20,11 @@ def check_relations(report: Report) -> tuple[list[Check], list[Problem]]:
             side = "right"
             right = evaluate(rel["right"], report.value)
         except (FormulaError, PackageLacks) as exc:
-            problems.append(Problem("relation-invalid", file, report.line("relations", i), side, f"relation {rel['id']}: {str(exc).strip(chr(34))}"))
+            problems.append(Problem.of("relation-invalid", file, report.line("relations", i), side, id=rel["id"], detail=why(exc)))
             continue
         if rel["rounding"] == "published":
             if names(rel["right"]) != [rel["right"].strip()]:
-                problems.append(Problem("relation-rounding", file, report.line("relations", i), "rounding", f"relation {rel['id']}: 'published' rounding needs a single figure on the right"))
+                problems.append(Problem.of("relation-rounding", file, report.line("relations", i), "rounding", id=rel["id"]))
                 continue
             computed = round_as(left, right)
         else:
@@ -35,12 +35,11 @@ def check_relations(report: Report) -> tuple[list[Check], list[Problem]]:
                             left if rel["rounding"] == "exact" else computed, right,
                             Status.PASS if ok else Status.FAIL, rel["finding"], values))
         if not ok and not rel["finding"]:
-            problems.append(Problem("relation-fails-unrecorded", file, report.line("relations", i), "left",
-                                    f"relation {rel['id']} fails: {rel['left']} gives {computed}, {rel['right']} is {right}; "
-                                    "fix the data, or record the contradiction in findings.csv and name it in 'finding'"))
+            problems.append(Problem.of("relation-fails-unrecorded", file, report.line("relations", i), "left", id=rel["id"],
+                                       left=rel["left"], computed=computed, right=rel["right"], expected=right))
         if ok and rel["finding"]:
-            problems.append(Problem("stale-finding", file, report.line("relations", i), "finding",
-                                    f"relation {rel['id']} holds, but it names finding {rel['finding']}; remove the stale finding"))
+            problems.append(Problem.of("stale-finding", file, report.line("relations", i), "finding", id=rel["id"],
+                                       finding=rel["finding"]))
     return checks, problems
 
 

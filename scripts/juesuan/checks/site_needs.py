@@ -20,6 +20,5 @@ def check_site_needs(report: Report) -> list[Problem]:
     file = display(report.folder / "datapackage.json")
     for fid in report.site.get("headline") or []:
         if fid not in report.figures:
-            problems.append(Problem("headline-needs-missing", file, None, "site.headline",
-                                    f"headline figure {fid!r} is not in figures.csv; add it to the register or remove it from site.headline"))
+            problems.append(Problem.of("headline-needs-missing", file, None, "site.headline", fid=str(fid)))
     return problems

@@ -6,6 +6,7 @@ inside the tables is an error that blocks publishing.
 
 from __future__ import annotations
 
+import difflib
 from decimal import Decimal
 
 from juesuan.checks.model import Check, Status
@@ -56,11 +57,11 @@ def _sum_check(report: Report, cid: str, group: str, title: str, parts: list[tup
     check = Check(cid, group, title, formula, acc, expected, Status.PASS if ok else Status.FAIL, finding if not ok else None, values)
     problems = []
     if not ok and not finding:
-        problems.append(Problem("total-mismatch", _file(report, tname), report.line(tname, ti), tf,
-                                f"{title}: parts add up to {acc}, the cell says {expected}"))
+        problems.append(Problem.of("total-mismatch", _file(report, tname), report.line(tname, ti), tf, title=title,
+                                   computed=acc, expected=expected))
     if ok and finding:
-        problems.append(Problem("stale-finding", _file(report, "findings"), None, "check",
-                                f"table check {cid} holds, but finding {finding} records it as failing; remove the stale finding"))
+        line = next((report.line("findings", i) for i, f in enumerate(report.rows["findings"]) if f["id"] == finding), None)
+        problems.append(Problem.of("stale-finding", _file(report, "findings"), line, "check", "table", id=cid, finding=finding))
     return check, problems
 
 
@@ -82,6 +83,7 @@ def check_tables(report: Report) -> tuple[list[Check], list[Problem]]:
         checks.append(result[0])
         problems.extend(result[1])
 
+    missing: set[str] = set()
     for rule in fmt.get("table_rules") or []:
         cid, title = rule["id"], rule["title"]
         try:
@@ -90,9 +92,10 @@ def check_tables(report: Report) -> tuple[list[Check], list[Problem]]:
         except PackageLacks as exc:
             if exc.what.startswith("table "):
                 continue  # the package does not have that table at all (an import lists it for review): nothing to check
-            problems.append(Problem("table-row-missing", exc.file, None, None,
-                                    f"table check {cid} of format {fmt['id']}: the package has no {exc.what}; "
-                                    "the table lacks a standard row"))
+            for ref in [p.lstrip("-") for p in rule["parts"]] + [rule["total"]]:
+                if ref not in missing and _lacks(report, ref):
+                    missing.add(ref)  # one problem per missing row, however many checks name it
+                    problems.append(_missing_row(report, fmt, cid, ref))
             continue
         add(_sum_check(report, cid, tot[0], title, resolved, tot))
     for res in report.table_resources:
@@ -125,6 +128,40 @@ def check_tables(report: Report) -> tuple[list[Check], list[Problem]]:
                                    f"{res['title']}：{row.get('name') or row.get('item')}的{_title(res, fld)}等于下级科目之和",
                                    [(1, name, j, fld) for j in kids], (name, i, fld)))
     return checks, problems
+
+
+def _lacks(report: Report, ref: str) -> bool:
+    try:
+        _resolve(report, ref)
+    except PackageLacks:
+        return True
+    return False
+
+
+LABELS = ("item", "name", "project", "code")  # the fields a rule's row label may be in
+
+
+def _missing_row(report: Report, fmt: dict, cid: str, ref: str) -> Problem:
+    """A rule's row that the table lacks → a problem on the line of the row most like it that no rule names (a
+    renamed standard row: 上级补助收入 written 上级补助收入款), or on the file when no row is like it."""
+    alias, key, _ = ref.split("|")
+    side, _, label = key.rpartition(":")
+    name = next(r["name"] for r in report.table_resources if r["name"].split("_")[0] == alias)
+    named = {p.lstrip("-").split("|")[1].rpartition(":")[2] for rule in fmt.get("table_rules") or []
+             for p in rule["parts"] + [rule["total"]] if p.lstrip("-").split("|")[0] == alias}
+    best, score = None, 0.5  # below half alike, a row is another row, not this one renamed
+    for i, row in enumerate(report.rows[name]):
+        written = next((row[f] for f in LABELS if row.get(f)), None)
+        if written is None or (side and row.get("side") != side) or {row.get(f) for f in LABELS} & named:
+            continue
+        alike = difflib.SequenceMatcher(None, label, written).ratio()
+        if alike > score:
+            best, score = (i, next(f for f in LABELS if row.get(f)), written), alike
+    if best is None:
+        return Problem.of("table-row-missing", _file(report, name), None, None, label=label, format=fmt["id"], check=cid)
+    i, fld, written = best
+    return Problem.of("table-row-missing", _file(report, name), report.line(name, i), fld, "renamed", label=label,
+                      format=fmt["id"], check=cid, written=written, name=fld)
 
 
 def _title(res: dict, fld: str) -> str:

@@ -1,4 +1,4 @@
-"""A package folder's raw input, before frictionless reads it → located problems: links and special files, duplicate JSON keys, unsafe paths, control characters, numbers not in plain form.
+"""A package folder's raw input, before frictionless reads it → located problems: links and special files, duplicate JSON keys, unsafe paths, field types, control characters, numbers not in plain form.
 
 Frictionless accepts all of these silently (a link it even follows), so the loader runs these
 passes first (loader.check_folder); each problem names the file, line and field a person fixes.
@@ -12,10 +12,13 @@ import json
 import os
 import re
 import stat
+import unicodedata
+from decimal import Decimal, InvalidOperation
 from json.decoder import WHITESPACE, JSONDecodeError, scanstring
 from json.scanner import py_make_scanner
 from pathlib import Path, PurePosixPath
 
+from juesuan.data.messages import JSON_ZH
 from juesuan.data.problems import Problem
 from juesuan.paths import display
 
@@ -26,10 +29,16 @@ CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 CANONICAL = {"number": re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?"), "integer": re.compile(r"-?(?:0|[1-9][0-9]*)")}
 URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # http:, file:, a Windows drive (C:)
 _CHAR_NAMES = {0: "NUL", 9: "tab", 0x0B: "vertical tab", 0x0C: "form feed", 0x0D: "carriage return", 0x1B: "escape"}
+_CHAR_ZH = {0: "NUL", 9: "制表符 TAB", 0x0B: "垂直制表符 VT", 0x0C: "换页符 FF", 0x0D: "回车符 CR", 0x1B: "ESC"}
+# The field types the loader casts (loader._CAST): a schema may use no other.
+FIELD_TYPES = ("string", "number", "integer")
 
 
-def _char(ch: str) -> str:
-    return f"U+{ord(ch):04X}" + (f" ({_CHAR_NAMES[ord(ch)]})" if ord(ch) in _CHAR_NAMES else "")
+def _char(ch: str) -> dict:
+    """A control character → how the Chinese (NUL (U+0000)) and the English (U+0000 (NUL)) messages name it."""
+    code = f"U+{ord(ch):04X}"
+    return {"char": f"{_CHAR_ZH[ord(ch)]} ({code})" if ord(ch) in _CHAR_ZH else code,
+            "char_en": code + (f" ({_CHAR_NAMES[ord(ch)]})" if ord(ch) in _CHAR_NAMES else "")}
 
 
 # ---------------------------------------------------------------------------------- files
@@ -41,12 +50,10 @@ def file_problems(folder: Path) -> list[Problem]:
             path = Path(dirpath) / name
             mode = os.lstat(path).st_mode
             if stat.S_ISLNK(mode):
-                problems.append(Problem("symlink-in-package", f"{display(dirpath)}/{name}", None, None,
-                                        f"is a symbolic link (to {os.readlink(path)}); a package holds its files "
-                                        "themselves: put the file here instead of the link"))
+                problems.append(Problem.of("symlink-in-package", f"{display(dirpath)}/{name}", None, None,
+                                           target=os.readlink(path)))
             elif not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
-                problems.append(Problem("special-file-in-package", f"{display(dirpath)}/{name}", None, None,
-                                        "is not a regular file (a FIFO, socket or device); remove it"))
+                problems.append(Problem.of("special-file-in-package", f"{display(dirpath)}/{name}", None, None))
         dirnames[:] = [d for d in dirnames if not os.path.islink(Path(dirpath) / d)]
     return problems
 
@@ -125,25 +132,48 @@ def read_descriptor(path: Path) -> tuple[Descriptor | None, list[Problem]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        return None, [Problem("not-utf8", file, data[:exc.start].count(b"\n") + 1, None,
-                              f"the file is not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8 without BOM")]
+        return None, [not_utf8(file, data, exc)]
     if text.startswith("\ufeff"):
-        return None, [Problem("byte-order-mark", file, 1, None, "the file starts with a byte-order mark; save it as UTF-8 without BOM")]
+        return None, [Problem.of("byte-order-mark", file, 1, None)]
     try:
         doc = Descriptor(text)
     except JSONDecodeError as exc:
-        return None, [Problem("descriptor-unreadable", file, exc.lineno, None,
-                              f"not valid JSON: {exc.msg} (column {exc.colno}); fix the JSON syntax")]
-    problems = [Problem("descriptor-duplicate-key", file, again, key,
-                        f"the key {key!r} is given twice in the same object (first on line {first}); keep one")
+        reason = next((zh for en, zh in JSON_ZH.items() if exc.msg.startswith(en)), f"：{exc.msg}")
+        return None, [Problem.of("descriptor-unreadable", file, exc.lineno, None, "json", col=exc.colno, msg=exc.msg,
+                                 reason=reason)]
+    problems = [Problem.of("descriptor-duplicate-key", file, again, key, key=key, first=first)
                 for key, first, again in doc.duplicates]
     for where, line, text in _strings(doc.data, "", None, doc):
         if m := CONTROL.search(text):
-            problems.append(Problem("control-character", file, line, where,
-                                    f"control character {_char(m.group())} in the text; remove it"))
+            problems.append(Problem.of("control-character", file, line, where, where="text", within="", within_en="",
+                                       **_char(m.group())))
     if not isinstance(doc.data, dict):
-        problems.append(Problem("descriptor-unreadable", file, 1, None, "the descriptor must be a JSON object {…}"))
+        problems.append(Problem.of("descriptor-unreadable", file, 1, None, "not-object"))
+    else:
+        problems += type_problems(file, doc)
     return doc, problems
+
+
+def not_utf8(file: str, data: bytes, exc: UnicodeDecodeError) -> Problem:
+    """A file's bytes and the error decoding them → the problem, on the line of the first bad byte."""
+    return Problem.of("not-utf8", file, data[:exc.start].count(b"\n") + 1, None, byte=f"{data[exc.start]:02x}")
+
+
+def type_problems(file: str, doc: Descriptor) -> list[Problem]:
+    """Every schema field whose type the site cannot read (frictionless would stop with a traceback-like error) → its line."""
+    problems = []
+    resources = doc.data.get("resources")
+    for i, res in enumerate(resources if isinstance(resources, list) else []):
+        schema = res.get("schema") if isinstance(res, dict) else None
+        fields = schema.get("fields") if isinstance(schema, dict) else None
+        for j, fld in enumerate(fields if isinstance(fields, list) else []):
+            if isinstance(fld, dict) and fld.get("type") not in FIELD_TYPES:
+                problems.append(Problem.of("field-type-unsupported", file, doc.where(fld, "type") or doc.where(fld, "name"),
+                                           f"resources[{i}].schema.fields[{j}].type", resource=str(res.get("name")),
+                                           name=str(fld.get("name")), type=f'"{fld["type"]}"' if "type" in fld else "（未写）",
+                                           type_en=repr(fld["type"]) if "type" in fld else "(none)",
+                                           allowed=", ".join(FIELD_TYPES)))
+    return problems
 
 
 # ---------------------------------------------------------------------------------- paths
@@ -153,14 +183,14 @@ def is_local(path) -> bool:
 
 
 def _unsafe(path) -> str:
-    """A local path → why it may not be published ('' when it is fine)."""
+    """A local path → why it may not be published, as a case of unsafe-path ('' when it is fine)."""
     if not isinstance(path, str) or not path:
-        return "needs a 'path' naming one file in this folder (inline data and multi-part paths are not published)"
+        return "none"
     if "\\" in path:
-        return f"{path!r}: write paths with / between folders"
+        return "backslash"
     parts = PurePosixPath(path).parts
     if path.startswith("/") or ".." in parts:
-        return f"{path!r} leaves the package folder: give a path inside it, such as data/table.csv"
+        return "outside"
     return ""
 
 
@@ -175,15 +205,11 @@ def path_problems(folder: Path, doc: Descriptor) -> list[Problem]:
             path, line = item.get("path"), doc.where(item, "path") or doc.where(doc.data, key)
             if key == "sources" and (path is None or not is_local(path)):
                 continue  # a source may be a web address; it is cited, not published
-            if isinstance(path, str) and not is_local(path):
-                reason = f"{path!r} is a web address (or a drive): a resource must be a file in this folder"
-            else:
-                reason = _unsafe(path)
-            if reason:
-                problems.append(Problem("unsafe-path", file, line, f"{key}[{i}].path", reason))
+            case = "url" if isinstance(path, str) and not is_local(path) else _unsafe(path)
+            if case:
+                problems.append(Problem.of("unsafe-path", file, line, f"{key}[{i}].path", case, path=str(path)))
             elif key == "sources" and not (folder / path).is_file():
-                problems.append(Problem("source-file-missing", file, line, f"{key}[{i}].path",
-                                        f"{path!r} is not in the package folder: add the file, or correct the path"))
+                problems.append(Problem.of("source-file-missing", file, line, f"{key}[{i}].path", path=path))
     return problems
 
 
@@ -215,27 +241,50 @@ def cell_problems(folder: Path, descriptor: dict) -> tuple[list[Problem], list[P
                         bad = CONTROL.search(cell)
                         if bad:
                             nth = cell[:bad.start()].count("\n") + 1
-                            within = f" (line {nth} of the cell)" if nth > 1 else ""
-                            controls.append(Problem("control-character", file, start, name,
-                                                    f"control character {_char(bad.group())} in the cell{within}; remove it "
-                                                    "(a text cell may hold line breaks, nothing else of the kind)"))
+                            controls.append(Problem.of("control-character", file, start, name, where="cell",
+                                                       within=f"（单元格内第 {nth} 行）" if nth > 1 else "",
+                                                       within_en=f" (line {nth} of the cell)" if nth > 1 else "",
+                                                       **_char(bad.group())))
                         elif kind in CANONICAL and cell not in missing and not CANONICAL[kind].fullmatch(cell):
-                            numbers.append(Problem("number-not-canonical", file, start, name,
-                                                   f"{cell!r} is not a plain {kind}: write ASCII digits, an optional leading '-'"
-                                                   + (" and '.' before decimals" if kind == "number" else "")
-                                                   + " (no spaces, '+', exponent, leading zeros or full-width digits)"))
+                            fix = plain(cell, kind)
+                            numbers.append(Problem.of("number-not-canonical", file, start, name, "fix" if fix else None,
+                                                      cell=cell, kind=kind, fix=fix or "",
+                                                      decimals=" and '.' before decimals" if kind == "number" else ""))
                     header = record if header is None else header
         except (csv.Error, UnicodeDecodeError):
             continue  # frictionless and the encoding pass report these
     return controls, numbers
 
 
-def merged(controls: list[Problem], numbers: list[Problem], theirs: list[Problem]) -> list[Problem]:
+def plain(cell: str, kind: str) -> str | None:
+    """A number not in plain form → the same number in plain form ("１２" → "12", "+9" → "9", "2.6e2" → "260"), or None."""
+    text = unicodedata.normalize("NFKC", cell).strip()
+    text = "".join(str(unicodedata.digit(c)) if c.isdigit() else c for c in text)  # ٢٦٠ → 260
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None  # 260,70: a decimal comma or a thousands separator? the clerk knows, we do not
+    if not value.is_finite() or (kind == "integer" and value != value.to_integral_value()):
+        return None
+    written = format(value, "f").removeprefix("-") if value == 0 else format(value, "f")
+    return written if CANONICAL[kind].fullmatch(written) else None
+
+
+LOOKUP = re.compile(r'lookup table "([^"]+)"')  # in frictionless's foreign-key note
+
+
+def merged(controls: list[Problem], numbers: list[Problem], theirs: list[Problem], quotes: list[Problem] = (),
+           descriptor: dict | None = None) -> list[Problem]:
     """Our cell problems with frictionless's: a control character replaces what frictionless says of that cell
-    (a NUL is no pattern mismatch); frictionless's type error replaces our number problem."""
+    (a NUL is no pattern mismatch); frictionless's type error replaces our number problem; an unclosed quote
+    replaces everything else said of its file, and the foreign-key errors of tables that look values up in it."""
     def at(p):
         return p.file, p.row, p.field
+    broken = {p.file for p in quotes}
+    names = {r.get("name") for r in (descriptor or {}).get("resources", []) if any(f.endswith("/" + str(r.get("path"))) for f in broken)}
+    controls, numbers, theirs = ([p for p in found if p.file not in broken] for found in (controls, numbers, theirs))
+    theirs = [p for p in theirs if not (p.code == "foreign-key" and (m := LOOKUP.search(p.message)) and m.group(1) in names)]
     ctrl = {at(p) for p in controls}
     theirs = [p for p in theirs if at(p) not in ctrl]
     taken = {at(p) for p in theirs}
-    return controls + [p for p in numbers if at(p) not in taken] + theirs
+    return list(quotes) + controls + [p for p in numbers if at(p) not in taken] + theirs

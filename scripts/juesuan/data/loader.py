@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import functools
-import os
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,15 +17,23 @@ from pathlib import Path
 
 from frictionless import Package
 
-from juesuan.data import formats, inputs
+from juesuan import cache
+from juesuan.data import formats, frictionless_errors, inputs, quotes
 from juesuan.data.problems import PackageError, PackageLacks, Problem
+from juesuan.data.source_text import AFTER, BEFORE, CHINESE_DIGITS
 from juesuan.paths import PACKAGES, display
-from juesuan.workers import process_pool
 
 REF = re.compile(r"\[\[([^\[\]]+)\]\]")
-# Qualifiers a report writes around a number: before it (≥95%), after its unit (96%以上), or between (4000余条).
-BEFORE = ("≥", "≤", ">", "<", "约", "不少于", "不低于", "不超过", "超过", "近")
-AFTER = ("以上", "以下", "以内", "左右")
+
+
+class ByResource(dict):
+    """Resource name → its rows (cells, lines); a resource the package lacks is PackageLacks, a located line, not a KeyError."""
+
+    folder: Path | None = None
+
+    def __missing__(self, name: str):
+        raise PackageLacks("datapackage.json" if self.folder is None else display(self.folder / "datapackage.json"),
+                           f"a table resource named {name!r}")
 
 
 @dataclass
@@ -35,9 +42,9 @@ class Report:
 
     folder: Path
     descriptor: dict
-    rows: dict[str, list[dict]] = field(default_factory=dict)
-    cells: dict[str, list[list[str]]] = field(default_factory=dict)
-    lines: dict[str, list[int]] = field(default_factory=dict)  # file line of each record (0 = header)
+    rows: dict[str, list[dict]] = field(default_factory=lambda: ByResource())
+    cells: dict[str, list[list[str]]] = field(default_factory=lambda: ByResource())
+    lines: dict[str, list[int]] = field(default_factory=lambda: ByResource())  # file line of each record (0 = header)
 
     def line(self, resource: str, index: int) -> int:
         """0-based data row index → the file line where that row starts (cells may span lines)."""
@@ -51,8 +58,11 @@ class Report:
 
     @property
     def meta(self) -> dict:
-        """The report block of the descriptor: unit, year, department, format, …"""
-        return self.descriptor["report"]
+        """The report block of the descriptor: unit, year, department, format, …; PackageLacks when there is none."""
+        meta = self.descriptor.get("report")
+        if not isinstance(meta, dict):
+            raise PackageLacks(display(self.folder / "datapackage.json"), "'report' block (unit, unit_id, year, kind, format)")
+        return meta
 
     @property
     def title(self) -> str:
@@ -124,8 +134,9 @@ class Report:
     def written(self, fid: str) -> str:
         """Figure id → the figure as the report writes it: value, qualifier, unit (codes as written)."""
         fig = self.figure(fid)
-        if fig["unit"] == "科目编码" or (fig["literal"] or "").startswith("0"):
-            return fig["literal"]  # codes as written: "02" is not the number 2
+        literal = fig["literal"] or ""
+        if fig["unit"] == "科目编码" or literal.startswith("0") or (literal and literal[0] in CHINESE_DIGITS):
+            return literal  # codes as written ("02" is not the number 2), counts in words as written (两件)
         q, unit = fig["qualifier"] or "", fig["unit"] or ""
         if q in BEFORE:  # ≥95%, 约3万元
             return f"{q}{fig['value']}{unit}"
@@ -185,47 +196,9 @@ def _encoding_problems(folder: Path, descriptor: dict) -> list[Problem]:
         try:
             data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            problems.append(Problem("not-utf8", display(path), line, None,
-                                    f"the file is not UTF-8 (byte 0x{data[exc.start]:02x} at position {exc.start}); "
-                                    "save it as UTF-8 without BOM"))
+            problems.append(inputs.not_utf8(display(path), data, exc))
         if data.startswith(b"\xef\xbb\xbf"):
-            problems.append(Problem("byte-order-mark", display(path), 1, None, "the file starts with a byte-order mark; save it as UTF-8 without BOM"))
-    return problems
-
-
-def _short(text) -> str:
-    """A cell as quoted in a problem: on one line, at most 40 characters."""
-    flat = " ".join(str(text).split())
-    return flat if len(flat) <= 40 else flat[:40] + "…"
-
-
-def _problems_of(report_obj, folder: Path, descriptor: dict) -> list[Problem]:
-    """A frictionless validation report → one Problem per error, located by file line and field."""
-    problems = []
-    keys = {r["name"]: r.get("schema", {}).get("primaryKey", []) for r in descriptor.get("resources", [])}
-    paths = {r.get("path"): r["name"] for r in descriptor.get("resources", [])}
-    for task in report_obj.tasks:
-        where = folder / task.place if task.place else None
-        file = display(where) if where else display(folder)
-        lines = None
-        for err in task.errors:
-            row = getattr(err, "row_number", None)
-            if row is not None and where is not None and where.is_file():
-                if lines is None:
-                    try:
-                        lines = record_lines(where)
-                    except (UnicodeDecodeError, csv.Error):
-                        lines = []
-                row = lines[row - 1] if 0 < row <= len(lines) else row
-            fld = getattr(err, "field_name", None) or ", ".join(getattr(err, "field_names", None) or []) or None
-            if fld is None and err.type == "primary-key":
-                fld = ", ".join(keys.get(paths.get(task.place), [])) or None
-            cell = getattr(err, "cell", None)
-            shown = f' (cell "{_short(cell)}")' if cell not in (None, "") else ""
-            problems.append(Problem(err.type, file, row, fld, f"{err.title}: {err.note or err.description}{shown}"))
-    for err in report_obj.errors:
-        problems.append(Problem(err.type, display(folder / "datapackage.json"), None, None, f"{err.title}: {err.note}"))
+            problems.append(Problem.of("byte-order-mark", display(path), 1, None))
     return problems
 
 
@@ -239,7 +212,7 @@ def check_folder(folder: Path) -> tuple[dict | None, list[Problem]]:
     """
     descriptor_path = folder / "datapackage.json"
     if not descriptor_path.exists() and not descriptor_path.is_symlink():
-        return None, [Problem("no-descriptor", display(folder), None, None, "no datapackage.json in this folder")]
+        return None, [Problem.of("no-descriptor", display(folder), None, None)]
     problems = inputs.file_problems(folder)
     if problems:
         return None, problems
@@ -252,23 +225,31 @@ def check_folder(folder: Path) -> tuple[dict | None, list[Problem]]:
     try:
         package = Package(str(descriptor_path))
     except Exception as exc:  # frictionless raises FrictionlessException on a broken descriptor
-        return None, [Problem("descriptor-unreadable", display(descriptor_path), None, None, f"cannot read descriptor: {exc}")]
+        return None, [frictionless_errors.unreadable(descriptor_path, exc)]
     descriptor = package.to_descriptor()
+    listed = {r.get("name") for r in descriptor.get("resources", [])}
+    lacking = [Problem.of("package-lacks", display(descriptor_path), parsed.where(parsed.data, "resources"), "resources",
+                          "resource", name=name) for name in REQUIRED if name not in listed]
+    if lacking:  # the checks and the pages read these: without one, nothing else can be said
+        return None, lacking
     # Encoding first: a file in the wrong encoding makes every resource that refers to it fail too.
     encoding = _encoding_problems(folder, descriptor)
     if encoding:
         return descriptor, encoding
     controls, numbers = inputs.cell_problems(folder, descriptor)
-    return descriptor, inputs.merged(controls, numbers, _problems_of(package.validate(), folder, descriptor))
+    theirs = frictionless_errors.problems_of(package.validate(), folder, descriptor, record_lines, parsed)
+    return descriptor, inputs.merged(controls, numbers, theirs, quotes.problems(folder, descriptor), descriptor)
 
 
-# Resources a package may leave out; everything else asks for them as empty when absent.
+# Resources every package lists (the checks and the pages read them), and those it may leave out (read as empty).
+REQUIRED = ("source", "figures", "narrative", "glossary", "codes", "provenance", "relations", "findings")
 OPTIONAL = ("performance_projects", "performance_indicators", "self_assessment", "work_figures", "organisation")
 
 
 def _read(folder: Path, descriptor: dict) -> Report:
     """A validated package folder → its Report (typed rows, raw cells, file lines)."""
     report = Report(folder=folder, descriptor=descriptor)
+    report.rows.folder = report.cells.folder = report.lines.folder = folder
     for res in descriptor["resources"]:
         if res.get("type") != "table":
             continue
@@ -313,16 +294,13 @@ def load_all(root: Path = PACKAGES) -> list[Report]:
     """datapackage/ → every report, validated; PackageError listing the problems of all of them.
 
     Validation is the slow part and packages are independent, so with several packages it runs in
-    one process per core.
+    one process per core, and a package that passed with the same files and code is not validated
+    again (juesuan/cache.py).
     """
     folders = discover(root)
     if not folders:
-        raise PackageError([Problem("no-packages", str(root), None, None, "no package folder with a datapackage.json")])
-    if len(folders) > 1 and (os.cpu_count() or 1) > 1:
-        with process_pool() as pool:
-            checked = list(pool.map(check_folder, folders))
-    else:
-        checked = [check_folder(f) for f in folders]
+        raise PackageError([Problem.of("no-packages", str(root), None, None, root=str(root))])
+    checked = cache.checked(folders, check_folder)
     problems = [p for _, found in checked for p in found]
     if problems:
         raise PackageError(problems)

@@ -1,13 +1,18 @@
 """Problems found in a package → one line each, naming file, row, field and what is wrong, with a stable code.
 
 Every problem carries a code from CODES (ours) or the type of a frictionless error (theirs, e.g.
-`type-error`, `foreign-key`); tests and tools match on codes, people read the message.
+`type-error`, `foreign-key`); tests and tools match on codes, people read the message. The people
+who fix packages are finance clerks: a line says in Chinese what is wrong and what to do, then the
+code and the English in brackets (the texts: juesuan.data.messages).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
+
+from juesuan.data import messages
 
 # Our problem codes → what they mean (the message says the particulars and what to do).
 CODES = {
@@ -24,6 +29,8 @@ CODES = {
     "source-file-missing": "a source's path names no file of the package",
     "control-character": "a CSV cell or descriptor string holds a control character",
     "number-not-canonical": "a number is not written in plain form (ASCII digits, optional '-', '.')",
+    "unclosed-quote": "a double quote opens a CSV cell and is never closed",
+    "field-type-unsupported": "a field of a resource's schema has a type the site cannot read",
     # the report block of the descriptor
     "meta-missing": "the descriptor has no report block",
     "meta-field": "a field of the report block is missing or of the wrong type",
@@ -41,6 +48,8 @@ CODES = {
     "literal-unreadable": "the literal holds no number",
     "value-differs-from-source": "the value differs from what the source writes",
     "unit-not-as-written": "the unit is not how the source writes it",
+    "qualifier-not-as-written": "the qualifier (≥, 以上, 余 …) is not how the source writes it",
+    "heading-number-not-as-written": "a section's number is not on its heading line",
     "derived-no-formula": "a derived figure lacks its formula",
     "derived-located": "a derived figure points to a sentence",
     "formula-invalid": "a formula cannot be parsed or computed",
@@ -72,6 +81,8 @@ CODES = {
     # what the site needs
     "chart-needs-missing": "a chart of the format or package needs a figure or resource the package lacks",
     "headline-needs-missing": "a headline figure named by the format or package is not in the register",
+    "package-lacks": "a check or page needs something the package lacks (a resource, a figure, a row)",
+    "note-invalid": "a context note (descriptor site.notes) is malformed or names a figure the register lacks",
 }
 
 
@@ -92,19 +103,26 @@ class Problem:
     file: str
     row: int | None  # line number in the file (the header is line 1), None for the whole file
     field: str | None
-    message: str
+    message: str  # English
+    zh: str = dataclasses.field(default="", compare=False)  # Chinese: what is wrong；what to do。
 
     def __post_init__(self):
         if self.code not in CODES and self.code not in _frictionless_types():
             raise ValueError(f"unknown problem code {self.code!r}: add it to CODES in {__name__}")
 
+    @classmethod
+    def of(cls, code: str, file: str, row: int | None, field: str | None, case: str | None = None, /, **params) -> Problem:
+        """A problem whose texts come from the table of messages: its code (and case) with these particulars."""
+        zh, en = messages.render(code, case, params)
+        return cls(code, file, row, field, en, zh)
+
     def __str__(self) -> str:
-        where = self.file
-        if self.row is not None:
-            where += f":{self.row}"
-        if self.field:
-            where += f" [{self.field}]"
-        return f"{where}: {self.message}"
+        """file[:line] 第N行 字段 X：中文；怎么改。 [code: English] — on one line, whatever the data holds."""
+        where = self.file + (f":{self.row}" if self.row is not None else "")
+        said = " ".join(part for part in (f"第{self.row}行" if self.row is not None else "",
+                                          f"字段 {self.field}" if self.field else "") if part)
+        zh = self.zh or messages.general(self.code)
+        return messages.one_line(f"{where}{' ' + said if said else ''}：{zh} [{self.code}: {self.message}]")
 
 
 class PackageError(Exception):
@@ -123,4 +141,9 @@ class PackageLacks(LookupError):
 
     def __init__(self, file: str, what: str):
         self.file, self.what = file, what
-        super().__init__(f"{file}: the package has no {what}")
+        super().__init__(str(Problem.of("package-lacks", file, None, None, what=what)))
+
+
+def why(exc: Exception) -> str:
+    """A FormulaError or PackageLacks → its particulars for a problem's message (not the whole located line)."""
+    return f"the package has no {exc.what}" if isinstance(exc, PackageLacks) else str(exc).strip('"')

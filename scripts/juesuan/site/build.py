@@ -7,19 +7,18 @@ written: every problem of every package is printed one per line.
 from __future__ import annotations
 
 import html
-import subprocess
-import sys
 from pathlib import Path
 
 from mkdocs.exceptions import Abort
 from mkdocs.structure.files import File, Files
 
-from juesuan import charts, checks
+from juesuan import cache, charts, checks
 from juesuan.charts import files as chart_files
 from juesuan.data.loader import Report, reports
+from juesuan.data import messages
 from juesuan.data.problems import PackageError, PackageLacks
 from juesuan.paths import ROOT, VENDOR
-from juesuan.site import downloads, macros, pages
+from juesuan.site import downloads, macros, pages, reuse, search_index
 from juesuan.site.pages import PageSpec
 
 
@@ -29,38 +28,40 @@ def checked_reports(refresh: bool = False) -> list[Report]:
         found = reports(refresh=refresh)
     except PackageError as exc:
         raise Abort(_message(exc.problems)) from None
-    problems = [p for r in found for p in checks.run(r)[1]]
+    todo = reuse.unchecked(found)  # a package that passed with the same files and code is not checked again
+    problems = [p for r in todo for p in checks.run(r)[1]]
     if problems:
         raise Abort(_message(problems))
+    reuse.passed(todo)
     return found
 
 
 def _message(problems) -> str:
     lines = "\n".join(str(p) for p in problems)
-    return f"The data packages have {len(problems)} problem(s); nothing was built:\n{lines}\nFix them and run `make validate`."
+    return f"{messages.problems_heading(len(problems))}\n{lines}\n{messages.FIX_AND_VALIDATE}"
 
 
 def index_search(config) -> None:
-    """The built site (config.site_dir) → its Pagefind index in <site>/pagefind/.
+    """The built site (config.site_dir) → its Pagefind index in <site>/pagefind/ (site/search_index.py).
 
-    Pagefind's extended build segments Chinese; every page is indexed as Chinese. Only what the
-    templates mark data-pagefind-body is indexed (the article, not the nav); registers, checks
-    tables and download boxes are data-pagefind-ignore. The index is split in small chunks that
+    Only what the templates mark data-pagefind-body is indexed (the article, not the nav); registers,
+    checks tables and download boxes are data-pagefind-ignore. The index is split in small chunks that
     the browser fetches only once a reader opens search (docs/assets/search.js).
     """
-    site = Path(config.site_dir)
-    done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--force-language", "zh"],
-                          capture_output=True, text=True)
-    if done.returncode != 0 or not (site / "pagefind" / "pagefind-entry.json").is_file():
-        raise Abort(f"Pagefind could not index {site} (exit {done.returncode}):\n{done.stdout}{done.stderr}")
+    try:
+        search_index.write_index(Path(config.site_dir))
+    except RuntimeError as exc:
+        raise Abort(str(exc)) from None
 
 
 def nav() -> list:
     """The site nav, from the packages as they are now (re-read once per build: `make dev` sees edits)."""
+    cache.code.cache_clear()  # templates and formats read again: `make dev` must not reuse pages of an edited template
     return pages.site_nav(checked_reports(refresh=True))
 
 
 TITLES: dict[str, PageSpec] = {}  # generated page source → its spec (title and description from the data)
+SCOPES: dict[str, dict[str, list[str]]] = {}  # generated page source → its search filters (search_index.scope)
 
 
 def page_meta(src: str, meta: dict) -> None:
@@ -74,6 +75,9 @@ def page_meta(src: str, meta: dict) -> None:
     if spec:
         meta["title"] = html.escape(spec.title)
         meta["description"] = html.escape(spec.description)
+        meta["search_weight"] = search_index.weight(spec.kind)
+    if SCOPES.get(src):
+        meta["search_scope"] = SCOPES[src]  # overrides/main.html writes it escaped, as Pagefind filters
 
 
 def add_files(files: Files, config) -> Files:
@@ -81,13 +85,14 @@ def add_files(files: Files, config) -> Files:
     try:
         return _add_files(files, config)
     except PackageLacks as exc:  # make validate reports these; this is the last line of defence
-        raise Abort(f"The site needs something the package lacks; nothing was built:\n{exc}\n"
-                    "Run `make validate` for every problem.") from None
+        raise Abort(f"{messages.LACKS_HEADING}\n{exc}\n{messages.RUN_VALIDATE}") from None
 
 
 def _generated(config, spec: PageSpec, shown: list[Report]) -> File:
     TITLES[spec.src] = spec
-    return File.generated(config, spec.src, content=macros.register(macros.Page(spec, tuple(shown))))
+    SCOPES[spec.src] = search_index.scope(shown)
+    source = macros.register(macros.Page(spec, tuple(shown)))
+    return File.generated(config, spec.src, content="" if reuse.plan_page(spec.src, shown) else source)  # reused: empty
 
 
 def _chart_files(config, chart) -> list[File]:
@@ -96,27 +101,45 @@ def _chart_files(config, chart) -> list[File]:
     return [File.generated(config, f"{chart.folder}/charts/{chart.id}.{suffix}", content=data) for suffix, data in made.items()]
 
 
+def _kept(config, what: str, shown: list[Report], page_files: list[File]) -> list[File] | None:
+    """The stored chart files and downloads of a report or unit whose pages are all reused; else None."""
+    return reuse.stored_files(config, what, shown) if all(f.src_uri in reuse.HITS for f in page_files) else None
+
+
+def _report_files(config, report: Report) -> list[File]:
+    made = [f for chart in charts.charts(report) for f in _chart_files(config, chart)]
+    return made + [File.generated(config, item.path, content=item.data) for item in downloads.generated(report)]
+
+
 def _add_files(files: Files, config) -> Files:
     found = checked_reports()
+    reuse.start(config)
     macros.PAGES.clear()
     TITLES.clear()
+    SCOPES.clear()
     macros.register(macros.Page(pages.spec("site_home", "", ""), tuple(found)))
     units = pages.units(found)
     compared = {uid: pages.comparable(u) for uid, u in units.items() if pages.compare_page(uid, u)}
-    chart_files.prerender([c for r in found for c in charts.charts(r)] + [c for u in compared.values() for c in charts.compare(u)])
+    # Pages first: a unit or report whose pages are all reused reuses its chart files and downloads (site/reuse.py);
+    # the others' are made, the slow parts (charts, workbooks) in one process per core.
+    unit_pages = {uid: [_generated(config, pages.compare_page(uid, u), u)] for uid, u in compared.items()}
+    report_pages = {r.slug: [_generated(config, spec, [r]) for spec in pages.pages(r)] for r in found}
+    kept = {**{f"unit:{uid}": _kept(config, f"unit:{uid}", u, unit_pages[uid]) for uid, u in compared.items()},
+            **{f"report:{r.slug}": _kept(config, f"report:{r.slug}", [r], report_pages[r.slug]) for r in found}}
+    reuse.log_plan(sum(v is not None for v in kept.values()), len(kept))
+    stale = [r for r in found if kept[f"report:{r.slug}"] is None]
+    reuse.prefill(stale)
+    chart_files.prerender([c for r in stale for c in charts.charts(r)]
+                          + [c for uid, u in compared.items() if kept[f"unit:{uid}"] is None for c in charts.compare(u)])
     for unit_id, unit_reports in compared.items():
-        files.append(_generated(config, pages.compare_page(unit_id, unit_reports), unit_reports))
-        for chart in charts.compare(unit_reports):
-            for f in _chart_files(config, chart):
-                files.append(f)
+        what = f"unit:{unit_id}"
+        made = kept[what] or reuse.store_files(what, unit_reports, [f for c in charts.compare(unit_reports) for f in _chart_files(config, c)])
+        for f in unit_pages[unit_id] + made:
+            files.append(f)
     for report in found:
-        for spec in pages.pages(report):
-            files.append(_generated(config, spec, [report]))
-        for chart in charts.charts(report):
-            for f in _chart_files(config, chart):
-                files.append(f)
-        for item in downloads.generated(report):
-            files.append(File.generated(config, item.path, content=item.data))
+        what = f"report:{report.slug}"
+        for f in report_pages[report.slug] + (kept[what] or reuse.store_files(what, [report], _report_files(config, report))):
+            files.append(f)
         # The package itself, byte for byte, under <slug>/package/: the files its descriptor lists, nothing else.
         for rel in report.published_files:
             files.append(File.generated(config, f"{report.slug}/package/{rel}", abs_src_path=str(report.folder / rel)))

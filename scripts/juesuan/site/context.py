@@ -13,7 +13,7 @@ from typing import Callable
 from juesuan import charts, checks
 from juesuan.checks import Check
 from juesuan.data.loader import Report
-from juesuan.site import citation, downloads, pages, render, views
+from juesuan.site import citation, downloads, findings, pages, render, sheets, views
 from juesuan.site.pages import PageSpec, Urls
 
 
@@ -39,7 +39,8 @@ class PageContext:
         """The template's variables: the fields above plus the modules whose pure functions
         templates call (shapes and text, no I/O)."""
         out = {f.name: getattr(self, f.name) for f in fields(self)}
-        out.update(charts=charts, views=views, citation=citation, cn_number=pages.cn_number, render=render)
+        out.update(charts=charts, views=views, citation=citation, cn_number=pages.cn_number, render=render, findings=findings,
+                   sheets=sheets)
         return out
 
 

@@ -17,13 +17,17 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
 from openpyxl.utils import get_column_letter
 from openpyxl.styles import Alignment, Font
 
+from juesuan import cache
 from juesuan.data.loader import Report, per_report
 from juesuan.site.pages import cn_number
+from juesuan.site.sheets import derived_cells, derived_note
 
 FIXED_TIME = (2020, 1, 1, 0, 0, 0)  # inside XLSX/ZIP files: a build must not depend on the clock
+DERIVED_FONT = Font(italic=True, color="0D47A1")  # a derived (推算) value in the XLSX twins
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,7 @@ def _sheet(wb: Workbook, report: Report, name: str, title: str) -> None:
     ws.append([cell(f"说明：{res.get('note') or res.get('description', '')}")])
     ws.append([cell(f"来源：{report.meta['unit']}{report.meta['year']}年度{report.meta['kind']}；空白单元格为报告未披露，“—”为不适用。")])
     ws.append([cell(f["title"], font=Font(bold=True), alignment=Alignment(wrap_text=True)) for f in fields])
+    derived = derived_cells(report, name)  # the cells the table page marks 推算: here a comment and blue italics
     for typed, raw in zip(report.rows[name], report.cells[name]):
         values = []
         for f, r in zip(fields, raw):
@@ -110,6 +115,10 @@ def _sheet(wb: Workbook, report: Report, name: str, title: str) -> None:
             if f["type"] in ("number", "integer") and v is not None:
                 fmt = "#,##0.00" if f.get("unit") == "万元" else "General"
                 values.append(cell(float(v) if isinstance(v, Decimal) else v, number_format=fmt))
+                fig = derived.get((typed.get("row"), f["name"]))
+                if fig:
+                    values[-1].comment = Comment(f"{derived_note(report, fig)}（报告未直接写出）", "推算", height=120, width=320)
+                    values[-1].font = DERIVED_FONT
             elif f["type"] == "string" and r != "":
                 values.append(cell(r, number_format="@"))  # codes stay text: leading zeros and long codes survive
             else:
@@ -131,14 +140,17 @@ def _workbook(report: Report, names: list[tuple[str, str]]) -> bytes:
 
 
 def resource_json(report: Report, name: str) -> bytes:
-    """A resource → JSON: {"resource", "title", "fields", "rows"}: numbers as numbers, 未披露 (empty) as null, 不适用 as "—"."""
+    """A resource → JSON: {"resource", "title", "fields", "rows", "derived"}: numbers as numbers, 未披露 (empty) as null,
+    不适用 as "—"; "derived" lists the cells whose value is 推算 (row, field, figure, formula, in words)."""
     res = report.resource(name)
     rows = []
     for typed, raw in zip(report.rows[name], report.cells[name]):
         rows.append({k: (float(v) if isinstance(v, Decimal) else ("—" if cell == "—" else v))
                      for (k, v), cell in zip(typed.items(), raw)})
     doc = {"resource": name, "title": res["title"], "fields": [{"name": f["name"], "title": f["title"], "type": f["type"]}
-                                                              for f in res["schema"]["fields"]], "rows": rows}
+                                                              for f in res["schema"]["fields"]], "rows": rows,
+           "derived": [{"row": row, "field": field, "figure": fig["id"], "formula": fig["formula"], "note": derived_note(report, fig)}
+                       for (row, field), fig in sorted(derived_cells(report, name).items())]}
     return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
@@ -169,7 +181,22 @@ def package_zip(report: Report) -> bytes:
 
 @per_report
 def downloads(report: Report) -> list[Download]:
-    """Every download of a report (made once per loaded report)."""
+    """Every download of a report (made once per loaded report, or read back from the build cache when
+    the package and the code are those of an earlier build: the XLSX files are the slow part of a build)."""
+    k = cache.key("downloads", cache.package(report.folder))
+    stored = cache.read_bundle("downloads", k)
+    if stored is None:
+        return _store(k, _made(report))
+    return [Download(r["path"], r["label"], r["kind"], f.read_bytes()) for r, f in stored]
+
+
+def _store(k: str, made: list[Download]) -> list[Download]:
+    cache.write_bundle("downloads", k, [({"path": d.path, "label": d.label, "kind": d.kind}, d.data) for d in made])
+    return made
+
+
+def _made(report: Report) -> list[Download]:
+    """Every download of a report, made from its package."""
     base, pkg = f"{report.slug}/downloads", f"{report.slug}/package"
     out: list[Download] = [Download(f"{pkg}/datapackage.json", "数据包描述文件", "JSON", (report.folder / "datapackage.json").read_bytes())]
     tables = [(r["name"], f"附表{r['table_number']:02d}") for r in report.table_resources]

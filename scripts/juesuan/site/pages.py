@@ -53,13 +53,30 @@ def url_of(src: str) -> str:
     return stem[: -len("index")] if stem.endswith("index") else stem + "/"
 
 
-def spec(kind: str, slug: str, who: str, key: str = "", **fields) -> PageSpec:
-    """A kind, whose page and the values its patterns use → the page's spec."""
+def spec(kind: str, slug: str, who: str, key: str = "", nav_label: str | None = None, **fields) -> PageSpec:
+    """A kind, whose page and the values its patterns use → the page's spec; nav_label (the format's short
+    label, when it has one) replaces the kind's nav label."""
     k = KINDS[kind]
     values = dict(fields, slug=slug, who=who)
     title = k.title.format(**values)
     return PageSpec(slug, kind, key, k.src.format(**values), title, k.description.format(**values),
-                    k.nav.format(**values) if k.nav else title)
+                    nav_label or (k.nav.format(**values) if k.nav else title))
+
+
+def nav_label(part: dict) -> str:
+    """A part of the format → its label in the nav: the short one a citizen understands ("收入", "附表"),
+    else the official one ("第二部分 决算情况说明"). Pages keep the official titles."""
+    return part.get("nav_label") or part["nav"]
+
+
+def section_label(report: Report, role: str, title: str) -> str | None:
+    """A section's title → the short nav label its part gives it (format parts.<role>.nav_labels), or None."""
+    return ((report.format.get("parts") or {}).get(role, {}).get("nav_labels") or {}).get(title)
+
+
+def table_label(report: Report, number: int) -> str | None:
+    """A table number → the short nav label the format's table gives it (tables.<alias>.nav_label), or None."""
+    return next((t.get("nav_label") for t in (report.format.get("tables") or {}).values() if t.get("number") == number), None)
 
 
 class Urls:
@@ -114,7 +131,8 @@ def pages(report: Report) -> list[PageSpec]:
     explained_alone = False  # an explanation written as one text, without numbered sections, is one page
     if "explanation" in part_of:
         for i, sec in enumerate(report.children(part_of["explanation"]["section"]), 1):
-            out.append(spec("section", slug, who, sec["id"], i=i, number=sec["number"], title=sec["title"]))
+            out.append(spec("section", slug, who, sec["id"], section_label(report, "explanation", sec["title"]),
+                            i=i, number=sec["number"], title=sec["title"]))
         explained_alone = not report.children(part_of["explanation"]["section"])
     if "glossary" in part_of:
         out.append(spec("glossary", slug, who, part_of["glossary"]["section"]))
@@ -127,7 +145,8 @@ def pages(report: Report) -> list[PageSpec]:
     unit = report.meta.get("amount_unit") or report.format.get("amount_unit", "万元")
     for res in report.table_resources:
         n = res["table_number"]
-        out.append(spec("table", slug, who, res["name"], n=n, n_cn=cn_number(n), table_title=res["table_title"], unit=unit))
+        out.append(spec("table", slug, who, res["name"], table_label(report, n), n=n, n_cn=cn_number(n),
+                        table_title=res["table_title"], unit=unit))
     for kind in ("figures", "checks", "data"):
         out.append(spec(kind, slug, who))
     return out
@@ -193,14 +212,14 @@ def nav(report: Report) -> list:
     others = {s.key: s for s in by_kind.get("other_part", [])}
     for role, part in part_of.items():
         if part.get("section") in others:  # a part shown on one page of its own
-            items.append(_item(others[part["section"]], part["nav"]))
+            items.append(_item(others[part["section"]], nav_label(part)))
             continue
         found = by_kind.get(grouped.get(role, ""), [])
         if not found:
             continue
         if role in ("overview", "glossary"):  # one page: the part's own label
-            items.append(_item(found[0], part["nav"]))
+            items.append(_item(found[0], nav_label(part)))
         else:
-            items.append({html.escape(part["nav"]): [_item(s) for s in found]})
+            items.append({html.escape(nav_label(part)): [_item(s) for s in found]})
     items += [_item(by_kind[k][0]) for k in ("figures", "checks", "data")]
     return [{html.escape(f"{report.meta['year']}年度{report.meta['kind']}"): items}]

@@ -13,6 +13,7 @@ from decimal import Decimal
 from markupsafe import Markup, escape
 from pymdownx.slugs import slugify as _slugify
 
+from juesuan.data import wording
 from juesuan.data.loader import REF, Report
 
 _slug = _slugify(case="lower")
@@ -65,6 +66,22 @@ def amount(value: Decimal | None, unit: str = "万元") -> Markup:
     return Markup(f"{value:,}")
 
 
+def ids(text: str) -> Markup:
+    """Ids for those who need them (figure ids, a formula over them, a resource name) → muted code, after the words."""
+    return Markup('<code class="muted">{}</code>').format(text)
+
+
+def formula(report: Report, text: str) -> Markup:
+    """A formula over figure ids or table cells → the formula in words (each figure's 含义), then its ids muted."""
+    return Markup('<span class="formula">{}</span> {}').format(wording.formula(report, text), ids(text))
+
+
+def source(report: Report, text: str) -> Markup:
+    """A data source ("figures：a.*；t06_x") → its parts in words (数字登记表；附表六 …), each with its ids muted."""
+    return Markup("").join(Markup("{} {}").format(p.words, ids(p.ids)) if p.ids else escape(p.words)
+                            for p in wording.source(report, text))
+
+
 class Prose:
     """Renders text fields with [[figure]] references into escaped HTML with links and tooltips."""
 
@@ -91,7 +108,7 @@ class Prose:
             title = f"科目编码 {fig['literal']}" + (f"：{code['name']}" if code else "（不在科目表中，见数据核验）")
             href = self.link("glossary", code_anchor(fig["literal"])) if code else self.link("checks", "发现")
             return Markup('<a class="code" href="{}" title="{}">{}</a>').format(href, title, text)
-        where = f"原文第{fig['line']}行" if fig["status"] == "stated" else f"推算：{fig['formula']}"
+        where = f"原文第{fig['line']}行" if fig["status"] == "stated" else f"推算：{wording.formula(self.report, fig['formula'])}"
         return Markup('<a class="fig" href="{}" title="{}">{}</a>').format(
             self.link("figures", fig_anchor(fid)), f"{fig['label']}（{where}）", text)
 

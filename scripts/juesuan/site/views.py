@@ -1,57 +1,12 @@
-"""A Report → the shapes the page templates iterate over (table cells, code tree, indicator rows, check groups).
+"""A Report → the shapes the page templates iterate over (code tree, indicator rows, check groups, register groups).
 
-No HTML here: templates/ decide how each shape looks.
+No HTML here: templates/ decide how each shape looks. The 附表 pages' sheets are site/sheets.py's.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from juesuan.checks import Check
 from juesuan.data.loader import REF, Report
-
-TOTAL_WORDS = ("合计", "总计")
-
-
-@dataclass
-class Cell:
-    kind: str  # "code" | "text" | "amount" | "na"
-    value: object
-    field: str
-    unit: str = "万元"
-
-
-@dataclass
-class Row:
-    cells: list[Cell]
-    level: str  # 合计 / 类 / 款 / 项 / "" (for tables without levels)
-    total: bool
-    number: int
-
-
-def table_rows(report: Report, resource: str) -> tuple[list[dict], list[Row]]:
-    """A 附表 resource → (visible columns, rows of typed cells with level and total flags)."""
-    fields = [f for f in report.fields(resource) if f["name"] not in ("row", "level")]
-    rows = []
-    for typed, raw in zip(report.rows[resource], report.cells[resource]):
-        cells = []
-        names = [f["name"] for f in report.fields(resource)]
-        for f in fields:
-            value = typed[f["name"]]
-            raw_value = raw[names.index(f["name"])]
-            if f["type"] == "number":
-                kind = "na" if raw_value == "—" else "amount"
-                unit = typed.get("unit") or "万元"
-                cells.append(Cell(kind, value, f["name"], unit))
-            elif f["name"] == "code":
-                cells.append(Cell("code", value or "", f["name"]))
-            else:
-                cells.append(Cell("text", value or "", f["name"]))
-        label = typed.get("name") or typed.get("item") or typed.get("project") or ""
-        level = typed.get("level") or ""
-        total = level == "合计" or any(label.endswith(w) for w in TOTAL_WORDS)
-        rows.append(Row(cells, level, total, typed["row"]))
-    return fields, rows
 
 
 def code_tree(report: Report, scheme: str) -> list[tuple[dict, int]]:
@@ -224,3 +179,40 @@ def publisher(report: Report) -> str:
 def region(report: Report) -> str:
     """Province, city and county as the package names them ('' when it names none)."""
     return "".join(report.meta.get(k) or "" for k in ("province", "city", "county"))
+
+
+# ---- the figure register, and where a figure is explained --------------------------------------
+def register_groups(report: Report) -> list[tuple[dict, list[tuple[dict | None, list[dict]]]]]:
+    """The register's figures → grouped by the report's parts (第一部分 …) and, within a part, by the section
+    that states them (None: the part's own text), in report order; parts and sections without figures left out."""
+    order = {sid: i for i, sid in enumerate(report.sections)}
+    by_section: dict[str, list[dict]] = {}
+    for f in report.rows["figures"]:
+        by_section.setdefault(f["section"], []).append(f)
+    parts: dict[str, list[tuple[dict | None, list[dict]]]] = {}
+    for sid in sorted(by_section, key=lambda s: order.get(s, len(order))):
+        part = part_of(report, sid)
+        parts.setdefault(part["id"], []).append((None if sid == part["id"] else report.sections[sid], by_section[sid]))
+    return [(report.sections[pid], groups) for pid, groups in parts.items()]
+
+
+def figure_page(report: Report, specs: list | None, fid: str) -> str:
+    """A figure id → site-relative URL of the page that explains it (the section that states it, at its heading);
+    the register's row when no page shows that section."""
+    from juesuan.site import pages, render  # local import: pages and render import nothing from views
+
+    specs = specs if specs is not None else pages.pages(report)
+    try:
+        return section_url(report, specs, report.figure(fid)["section"])
+    except KeyError:
+        register = next(s.url for s in specs if s.kind == "figures")
+        return f"{register}#{render.fig_anchor(fid)}"
+
+
+def section_heading(report: Report, sid: str) -> str:
+    """A section below a part → its numbers from the part down and its title ("五（一）一般公共预算…")."""
+    chain = [report.sections[sid]]
+    while chain[-1]["parent"] and report.sections[chain[-1]["parent"]]["parent"]:
+        chain.append(report.sections[chain[-1]["parent"]])
+    numbers = [s["number"] or "" for s in reversed(chain)]
+    return "".join([n.rstrip("、") for n in numbers[:-1]] + [numbers[-1]]) + chain[0]["title"]

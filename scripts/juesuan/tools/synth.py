@@ -60,7 +60,9 @@ def make(out: Path, unit_no: int, year: int, k: int) -> Path:
     new_literal: dict[str, str] = {}
     by_line: dict[int, list[dict]] = {}
     for fig in figs:
-        if fig["status"] == "stated" and fig["unit"] not in UNSCALED_UNITS and not fig["label"].endswith(THRESHOLD_LABEL):
+        # Counts written in words (两件) are kept as written: only numbers written in digits are scaled.
+        if (fig["status"] == "stated" and fig["unit"] not in UNSCALED_UNITS and not fig["label"].endswith(THRESHOLD_LABEL)
+                and fig["literal"][:1].isdigit()):
             number = re.match(r"\d+(?:\.\d+)?", fig["literal"]).group()
             new_value = _scaled(number, k)
             new_literal[fig["id"]] = new_value + fig["literal"][len(number):]
@@ -70,7 +72,7 @@ def make(out: Path, unit_no: int, year: int, k: int) -> Path:
     findings_fields, findings = _read(data / "findings.csv")
     for lineno, line_figs in by_line.items():
         raw = source[lineno - 1]
-        quotes = [(f, raw.find(f["quote"].rstrip("…").split(" ｜ ")[0])) for f in findings if str(lineno) in f["lines"].split()]
+        quotes = [f for f in findings if str(lineno) in f["lines"].split()]
         shift, new = 0, raw
         offsets = {}
         for fig in sorted(line_figs, key=lambda f: int(f["offset"])):
@@ -84,9 +86,8 @@ def make(out: Path, unit_no: int, year: int, k: int) -> Path:
             fig["literal"] = new_literal.get(fig["id"], fig["literal"])
         for fig in line_figs:  # sentences again, from the rewritten line
             fig["sentence"] = sentence_at(new, int(fig["offset"]))
-        for f, pos in quotes:
-            if pos >= 0:
-                f["quote"] = _requote(f["quote"], new)
+        for f in quotes:
+            f["quote"] = _requote(f["quote"], new)
         source[lineno - 1] = new
     (dest / "source" / "report.txt").write_text("\n".join(source), encoding="utf-8")
     template_year = json.loads((TEMPLATE / "datapackage.json").read_text(encoding="utf-8"))["report"]["year"]
@@ -134,11 +135,42 @@ def make(out: Path, unit_no: int, year: int, k: int) -> Path:
 
 
 def _requote(quote: str, new_line: str) -> str:
-    """A finding's quote → the same words in the rewritten line (its numbers may have changed)."""
-    parts = re.split(r"\d+(?:\.\d+)?", quote.rstrip("…"))
-    pattern = r"\d+(?:\.\d+)?".join(re.escape(p) for p in parts)
-    m = re.search(pattern, new_line)
-    return (m.group() + ("…" if quote.endswith("…") else "")) if m else quote
+    """A finding's quote → the same words in the rewritten line (its numbers may have changed); each " ｜ "-part
+    of a quote that spans lines is rewritten when it is on this line."""
+    out = []
+    for part in quote.rstrip("…").split(" ｜ "):
+        pattern = r"\d+(?:\.\d+)?".join(re.escape(p) for p in re.split(r"\d+(?:\.\d+)?", part))
+        m = re.search(pattern, new_line)
+        out.append(m.group() if m else part)
+    return " ｜ ".join(out) + ("…" if quote.endswith("…") else "")
+
+
+def rescale(folder: Path, k: int) -> Path:
+    """A synthetic package → made again for the same unit and year with factor k: every amount changes, its title and the nav do not."""
+    meta = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))["report"]
+    unit_no = int(meta["unit_id"].removeprefix("synthetic-unit"))
+    shutil.rmtree(folder)
+    return make(folder.parent, unit_no, meta["year"], k)
+
+
+def revise(packages: Path) -> Path:
+    """A folder of packages → one of them changed as a new edition would change it, its title (and so the nav) kept; → its folder.
+
+    The middle synthetic package is made again with a factor no other has (every amount, table and
+    chart changes); without synthetic packages, the first package's description gains a sentence.
+    """
+    synthetic = sorted(p.parent for p in packages.glob("synthetic-*/datapackage.json"))
+    if synthetic:
+        return rescale(synthetic[len(synthetic) // 2], REVISED_FACTOR)
+    folder = discover(packages)[0]
+    path = folder / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    descriptor["description"] += "（本版为修订版。）"
+    path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return folder
+
+
+REVISED_FACTOR = 7  # make_many's factors are 2 to 6
 
 
 def make_many(out: Path, n: int, units: int) -> list[Path]:

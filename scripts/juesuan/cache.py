@@ -1,0 +1,206 @@
+"""Build inputs (the code, a package's files, the nav) → cache keys; keys → what an earlier build made from the same inputs.
+
+The store is build/site-cache (paths.SITE_CACHE; SITE_CACHE=<folder> for tests and the
+benchmark). An entry's key is a hash of everything that made it: the code fingerprint (every
+file under scripts/juesuan, templates, overrides, hooks, formats, docs, mkdocs.yml and
+package-lock.json, plus the version of every installed Python distribution), the hash of each
+package it shows, and what else the caller names (the nav, the site URL). Entries are never
+updated in place: a changed input is a new key, so a stale entry is simply never asked for.
+Writes go to a temporary name first and are renamed into place, so a build that stops half-way
+or runs beside another one never leaves a half-written entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import tempfile
+from functools import lru_cache, wraps
+from importlib import metadata
+from pathlib import Path
+
+from juesuan.paths import ROOT, SITE_CACHE
+from juesuan.workers import process_pool
+
+# What the site's output depends on besides the packages (relative to the project); the Python code first.
+CODE = ("scripts/juesuan", "templates", "overrides", "hooks", "formats", "docs", "mkdocs.yml", "package-lock.json")
+
+
+def _digest(chunks) -> str:
+    h = hashlib.sha256()
+    for chunk in chunks:
+        h.update(len(chunk).to_bytes(8, "big"))  # lengths first: ("ab", "c") and ("a", "bc") differ
+        h.update(chunk)
+    return h.hexdigest()
+
+
+def _tree(root: Path, rels) -> list[bytes]:
+    """Folders and files → (relative path, bytes) of every file under them, sorted; caches and bytecode left out."""
+    out = []
+    for rel in rels:
+        top = root / rel
+        found = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+        for p in found:
+            out += [p.relative_to(root).as_posix().encode(), p.read_bytes()]
+    return out
+
+
+def _python() -> str:
+    versions = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
+    return _digest(_tree(ROOT, CODE[:1]) + [v.encode() for v in versions])
+
+
+# The Python code as this process loaded it: hashed when the project is imported, not later, so that a process that
+# runs while its files are edited (`make dev`) never stores what its old code made under the new code's key.
+PYTHON = _python()
+
+
+@lru_cache(maxsize=1)
+def code() -> str:
+    """The fingerprint of the code loaded, the templates, theme overrides, formats and libraries (re-read by code.cache_clear())."""
+    return _digest([PYTHON.encode()] + _tree(ROOT, CODE[1:]))
+
+
+_FOLDERS: dict[tuple, str] = {}
+
+
+def package(folder: Path) -> str:
+    """A package folder → the hash of its name and every file in it (memoised while no file's size or time changes)."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    stamp = (str(folder),) + tuple((p.as_posix(), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    if stamp not in _FOLDERS:
+        _FOLDERS[stamp] = _digest([folder.name.encode()] + [b for p in files for b in (p.relative_to(folder).as_posix().encode(), p.read_bytes())])
+    return _FOLDERS[stamp]
+
+
+def key(*parts) -> str:
+    """Anything JSON can write (strings, lists, dicts) → a key: the code fingerprint and the parts, hashed."""
+    return hashlib.sha256(json.dumps([code(), *parts], ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+def _path(kind: str, k: str) -> Path:
+    return SITE_CACHE / kind / k[:2] / k
+
+
+def has(kind: str, k: str) -> bool:
+    """Whether an entry is stored under (kind, key)."""
+    return _path(kind, k).exists()
+
+
+def read_bytes(kind: str, k: str) -> bytes | None:
+    """The bytes stored under (kind, key), or None."""
+    try:
+        return _path(kind, k).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def write_bytes(kind: str, k: str, data: bytes) -> None:
+    """Store data under (kind, key), atomically."""
+    dest = _path(kind, k)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-")
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    os.replace(tmp, dest)
+
+
+def move_in(kind: str, k: str, path: Path) -> None:
+    """Store a file written elsewhere in the cache's folder under (kind, key), by renaming it."""
+    dest = _path(kind, k)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(path, dest)
+
+
+def read_json(kind: str, k: str):
+    """The JSON stored under (kind, key), or None."""
+    data = read_bytes(kind, k)
+    return None if data is None else json.loads(data)
+
+
+def write_json(kind: str, k: str, value) -> None:
+    """Store value (JSON) under (kind, key), atomically."""
+    write_bytes(kind, k, json.dumps(value, ensure_ascii=False).encode())
+
+
+def read_bundle(kind: str, k: str) -> list[tuple[dict, Path]] | None:
+    """The files stored under (kind, key) as (their record, their stored file), in the order they were stored; or None."""
+    folder = _path(kind, k)
+    try:
+        records = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    return [(r, folder / str(i)) for i, r in enumerate(records)]
+
+
+def write_bundle(kind: str, k: str, items: list[tuple[dict, bytes]]) -> None:
+    """Store files (a JSON record and the bytes of each) under (kind, key): written aside, then renamed into place."""
+    dest = _path(kind, k)
+    if dest.exists():
+        return
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=".tmp-"))
+    for i, (_, data) in enumerate(items):
+        (tmp / str(i)).write_bytes(data)
+    (tmp / "manifest.json").write_text(json.dumps([r for r, _ in items], ensure_ascii=False), encoding="utf-8")
+    try:
+        os.rename(tmp, dest)
+    except OSError:  # another build stored the same entry meanwhile: same inputs, same bytes
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def checked(folders: list[Path], check) -> list[tuple[dict | None, list]]:
+    """Package folders → check(folder) of each, (descriptor, problems); a package that passed with the same files
+    and the same code (validator included) before is not checked again: its descriptor is the one stored then.
+
+    Only passes are stored, so every problem is found and worded afresh. Several packages to check run in
+    one process per core.
+    """
+    keys = [key("valid", package(f)) for f in folders]
+    out: list = [(read_json("valid", k), []) for k in keys]
+    todo = [i for i, (descriptor, _) in enumerate(out) if descriptor is None]
+    if len(todo) > 1 and (os.cpu_count() or 1) > 1:
+        with process_pool() as pool:
+            done = list(pool.map(check, [folders[i] for i in todo]))
+    else:
+        done = [check(folders[i]) for i in todo]
+    for i, (descriptor, problems) in zip(todo, done):
+        out[i] = (descriptor, problems)
+        if descriptor is not None and not problems:
+            write_json("valid", keys[i], descriptor)
+    return out
+
+
+def remembered(kind: str):
+    """Decorator: fn(report) → its result, stored (pickled) under the package's hash and the code, and read back by
+    later builds instead of computing it again. For slow, pure functions of one package (the charts)."""
+
+    def decorate(fn):
+        @wraps(fn)
+        def wrapper(report):
+            k = key(kind, package(report.folder))
+            stored = read_bytes(kind, k)
+            if stored is not None:
+                return pickle.loads(stored)  # our own cache, written below by this code (its key includes the code)
+            value = fn(report)
+            write_bytes(kind, k, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            return value
+
+        return wrapper
+
+    return decorate
+
+
+def of_text(kind: str, text: str, fn) -> str:
+    """fn(text), for a slow pure function of a text (a page's indexed copy): stored under the text's hash and the code,
+    and read back when a later build meets the same text."""
+    k = key(kind, hashlib.sha256(text.encode("utf-8")).hexdigest())
+    stored = read_bytes(kind, k)
+    if stored is not None:
+        return stored.decode("utf-8")
+    out = fn(text)
+    write_bytes(kind, k, out.encode("utf-8"))
+    return out

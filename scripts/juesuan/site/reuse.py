@@ -1,0 +1,162 @@
+"""A build's generated pages and report files + the build cache → what an earlier build made from the same inputs, reused; the rest stored once this build succeeds.
+
+A page's HTML is reused when nothing it is made from changed: the code (cache.code()), the
+packages it shows, the whole nav (every page's title and URL: the nav, the footer links and the
+site's list of pages are in every page), the site URL and the config's extra (set from the
+environment). A reused page is handed to MkDocs empty, with a template that writes nothing, so
+neither the macros nor Markdown nor the theme render it; on_post_page then puts the stored HTML in its place, byte for byte what was rendered
+from the same inputs, and the anchors it had are restored so that links into it are still
+checked. A report's chart files and downloads are reused when all its pages are.
+
+New pages are written aside while the build runs and moved into the cache only when it ends
+without a warning: a page whose build warned (strict mode fails) must be rendered again next
+time, so that the warning is seen again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from mkdocs.structure.files import File
+from mkdocs.utils import CountHandler
+
+from juesuan import cache, charts
+from juesuan.charts import files as chart_files
+from juesuan.data.loader import Report
+from juesuan.site import downloads
+from juesuan.workers import process_pool
+
+TEMPLATE = "cached-page.html"  # overrides/cached-page.html: writes nothing
+HITS: dict[str, str] = {}  # page source → key of its stored HTML
+MISSES: dict[str, str] = {}  # page source → key its HTML is stored under once the build succeeds
+_state: dict = {}
+log = logging.getLogger("mkdocs.juesuan.reuse")  # MkDocs prints its children's INFO lines (not with -q)
+
+
+def start(config) -> dict:
+    """A new build: forget the last one's plans, count MkDocs' warnings from here on; → what every page depends on."""
+    finish(stored=False)
+    HITS.clear()
+    MISSES.clear()
+    _state["warnings"] = CountHandler()
+    _state["warnings"].setLevel(logging.WARNING)
+    logging.getLogger("mkdocs").addHandler(_state["warnings"])
+    # extra: what every page's footer and the 404 page link to (报告错误: SITE_REPO, REPORT_ERROR_URL) is in it
+    _state["site"] = {"nav": config.nav, "url": config.site_url or "",
+                      "extra": json.dumps(dict(config.get("extra") or {}), default=str, sort_keys=True, ensure_ascii=False)}
+    return _state["site"]
+
+
+def _hashes(shown: list[Report]) -> list[str]:
+    return [cache.package(r.folder) for r in shown]
+
+
+def unchecked(found: list[Report]) -> list[Report]:
+    """The reports whose packages have not passed the checks with this code before."""
+    return [r for r in found if not cache.has("checked", cache.key("checked", cache.package(r.folder)))]
+
+
+def passed(found: list[Report]) -> None:
+    """Remember that these packages pass every check with this code."""
+    for r in found:
+        cache.write_json("checked", cache.key("checked", cache.package(r.folder)), True)
+
+
+def plan_page(src: str, shown: list[Report]) -> bool:
+    """A generated page → whether its stored HTML is reused (else it is rendered and stored)."""
+    k = cache.key("page", src, _hashes(shown), _state["site"])
+    if cache.has("page", k):
+        HITS[src] = k
+        return True
+    MISSES[src] = k
+    return False
+
+
+def stored_files(config, what: str, shown: list[Report]) -> list[File] | None:
+    """The files (charts, downloads) stored for `what` made from these packages, as MkDocs files; or None."""
+    stored = cache.read_bundle("files", cache.key("files", what, _hashes(shown)))
+    if stored is None:
+        return None
+    return [File.generated(config, record["path"], abs_src_path=str(path)) for record, path in stored]
+
+
+def store_files(what: str, shown: list[Report], files: list[File]) -> list[File]:
+    """Store generated files for `what` made from these packages; → the files."""
+    cache.write_bundle("files", cache.key("files", what, _hashes(shown)), [({"path": f.src_uri}, f.content_bytes) for f in files])
+    return files
+
+
+def _make(report: Report) -> None:
+    """In a worker process: a report's charts (built, and their files rendered) and downloads, into the caches."""
+    for chart in charts.charts(report):
+        chart_files.files(chart)
+    downloads.downloads(report)
+
+
+def prefill(reports: list[Report]) -> None:
+    """Make the charts, chart files and downloads of reports that the build does not reuse, one process per core, into
+    the caches where the build then reads them (building and rendering charts and writing workbooks is most of a cold build)."""
+    if len(reports) < 2 or (os.cpu_count() or 1) < 2:
+        return  # the build makes them as it goes
+    with process_pool() as pool:
+        list(pool.map(_make, reports))
+
+
+def log_plan(kept: int, total: int) -> None:
+    """Say how much of this build is reused (the tests read this line)."""
+    log.info(f"Build cache: reused {len(HITS)} of {len(HITS) + len(MISSES)} generated pages "
+             f"and the files of {kept} of {total} reports and units")
+
+
+def _split(data: bytes) -> tuple[list[str], str]:
+    head, _, html = data.partition(b"\n")
+    return json.loads(head), html.decode("utf-8")
+
+
+def on_markdown(page) -> None:
+    """A reused page is given the template that writes nothing (its HTML is put back in on_post_page)."""
+    if page.file.src_uri in HITS:
+        page.meta["template"] = TEMPLATE
+
+
+def on_content(page) -> None:
+    """After Markdown: a reused page gets back the anchors it had; a rendered one's are kept to store."""
+    src = page.file.src_uri
+    if src in HITS:
+        page.present_anchor_ids = set(_split(cache.read_bytes("page", HITS[src]))[0])
+    elif src in MISSES:
+        _state.setdefault("anchors", {})[src] = sorted(page.present_anchor_ids or ())
+
+
+def on_post_page(output: str, page) -> str:
+    """The page's HTML: the stored one when reused; a rendered one is written aside, to be stored if the build succeeds."""
+    src = page.file.src_uri
+    if src in HITS:
+        return _split(cache.read_bytes("page", HITS[src]))[1]
+    if src in MISSES:
+        if "pending" not in _state:
+            cache.SITE_CACHE.mkdir(parents=True, exist_ok=True)
+            _state["pending"] = Path(tempfile.mkdtemp(dir=cache.SITE_CACHE, prefix=".pending-"))
+        head = json.dumps(_state.get("anchors", {}).get(src, []), ensure_ascii=False).encode()
+        (_state["pending"] / MISSES[src]).write_bytes(head + b"\n" + output.encode("utf-8"))
+    return output
+
+
+def finish(stored: bool = True) -> None:
+    """The build ended: its new pages go into the cache if nothing warned, and are dropped otherwise."""
+    handler = _state.pop("warnings", None)
+    if handler is not None:
+        logging.getLogger("mkdocs").removeHandler(handler)
+    pending = _state.pop("pending", None)
+    _state.pop("anchors", None)
+    if pending is None:
+        return
+    if stored and handler is not None and not handler.get_counts():
+        for entry in pending.iterdir():
+            cache.move_in("page", entry.name, entry)
+    shutil.rmtree(pending, ignore_errors=True)

@@ -1,0 +1,129 @@
+"""The build cache (juesuan/cache.py) and the benchmark's helpers (juesuan/tools/bench.py, synth.revise), without a build:
+keys follow every input, entries round-trip, a package that passed is not validated again, the table and its targets."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from decimal import Decimal
+
+import pytest
+
+from juesuan import cache
+from juesuan.data.loader import check_folder, load
+from juesuan.tools import bench, synth
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    """The cache in a temporary folder."""
+    monkeypatch.setattr(cache, "SITE_CACHE", tmp_path / "cache")
+    return tmp_path / "cache"
+
+
+def test_package_hash_follows_every_file_and_the_folder_name(package_copy):
+    before = cache.package(package_copy)
+    assert cache.package(package_copy) == before
+    data = package_copy / "data" / "findings.csv"
+    data.write_bytes(data.read_bytes() + b"\n")
+    changed = cache.package(package_copy)
+    assert changed != before
+    renamed = package_copy.with_name(package_copy.name + "-b")
+    shutil.copytree(package_copy, renamed)
+    assert cache.package(renamed) != changed
+
+
+def test_key_names_the_code_and_every_part():
+    k = cache.key("page", "a/index.md", ["h1"], {"nav": [{"首页": "index.md"}], "url": "https://example.org/"})
+    assert len(k) == 64
+    assert k == cache.key("page", "a/index.md", ["h1"], {"url": "https://example.org/", "nav": [{"首页": "index.md"}]})
+    assert k != cache.key("page", "a/index.md", ["h2"], {"nav": [{"首页": "index.md"}], "url": "https://example.org/"})
+    assert k != cache.key("page", "a/index.md", ["h1"], {"nav": [{"首页": "index.md"}], "url": "http://127.0.0.1:8000/"})
+
+
+def test_entries_round_trip(store):
+    assert cache.read_json("valid", "ab" * 32) is None and not cache.has("valid", "ab" * 32)
+    cache.write_json("valid", "ab" * 32, {"名称": [1, "二"]})
+    assert cache.read_json("valid", "ab" * 32) == {"名称": [1, "二"]}
+    assert cache.read_bundle("files", "cd" * 32) is None
+    cache.write_bundle("files", "cd" * 32, [({"path": "x/a.csv"}, b"a,b\n"), ({"path": "x/b.png"}, b"\x89PNG")])
+    stored = cache.read_bundle("files", "cd" * 32)
+    assert [(r, p.read_bytes()) for r, p in stored] == [({"path": "x/a.csv"}, b"a,b\n"), ({"path": "x/b.png"}, b"\x89PNG")]
+    assert [p.name for p in store.rglob(".tmp-*")] == []
+
+
+def test_a_package_that_passed_is_not_validated_again_and_a_failing_one_always_is(store, package_copy, tmp_path):
+    broken = tmp_path / "broken"
+    shutil.copytree(package_copy, broken)
+    (broken / "data" / "figures.csv").write_text("id,value\n", encoding="utf-8")
+    calls = []
+
+    def check(folder):
+        calls.append(folder.name)
+        return check_folder(folder)
+
+    alone = cache.checked([package_copy], check)  # one package: checked here (several go to the process pool)
+    first = cache.checked([package_copy, broken], check)
+    assert alone[0][1] == [] and first[0][1] == [] and first[1][1] != []
+    second = cache.checked([package_copy, broken], check)
+    assert calls == [package_copy.name, "broken", "broken"]
+    assert alone[0][0] == first[0][0]
+    assert second[0][0] == first[0][0]  # the stored descriptor is the one validation gave
+    assert [str(p) for p in second[1][1]] == [str(p) for p in first[1][1]]
+
+
+def test_revise_changes_one_synthetic_package_and_keeps_its_title(tmp_path):
+    root = tmp_path / "packages"
+    shutil.copytree(synth.TEMPLATE, root / synth.TEMPLATE.name)
+    made = synth.make_many(root, 3, 1)  # one unit, 2019–2021, factors 2, 3, 4
+    before = load(made[1])
+    folder = synth.revise(root)
+    assert folder == made[1]
+    after = load(folder)
+    assert (after.title, after.slug) == (before.title, before.slug)
+    real = load(synth.TEMPLATE)
+    assert after.value("income.total") == synth.REVISED_FACTOR * real.value("income.total") == Decimal("1824.90")
+    assert before.value("income.total") == 3 * real.value("income.total")
+
+
+def test_revise_without_synthetic_packages_amends_the_description(tmp_path):
+    root = tmp_path / "packages"
+    shutil.copytree(synth.TEMPLATE, root / synth.TEMPLATE.name)
+    folder = synth.revise(root)
+    descriptor = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    original = json.loads((synth.TEMPLATE / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["description"] == original["description"] + "（本版为修订版。）"
+    assert descriptor["title"] == original["title"]
+
+
+def _measured(n, cold, changed, home, first, peak=500.0):
+    return {"cold": {"seconds": cold, "cpu_seconds": cold, "peak_mb": peak},
+            "one_changed": {"package": "p", "seconds": changed, "cpu_seconds": changed, "peak_mb": peak / 2},
+            "reader": {"home_kb": {"390x844": home / 2, "1280x800": home}, "first_search_kb": first, "second_search_kb": 9.5,
+                       "first_results": 5, "second_results": 5}}
+
+
+def test_checks_hold_each_size_to_the_targets():
+    result = {"sizes": {1: _measured(1, 10.0, 4.0, 100.0, 149.9), 100: _measured(100, 121.0, 20.0, 120.1, 150.0),
+                        300: _measured(300, 360.0, 30.0, 90.0, 151.0, peak=2049.0)}}
+    assert bench.checks(result) == {
+        "1: home page ≤ 120 KB gzip": True, "1: first search ≤ 150 KB gzip": True, "1: one package changed ≤ 20 s": True,
+        "100: home page ≤ 120 KB gzip": False, "100: first search ≤ 150 KB gzip": True, "100: one package changed ≤ 20 s": True,
+        "100: cold build ≤ 120 s": False,
+        "300: home page ≤ 120 KB gzip": True, "300: first search ≤ 150 KB gzip": False, "300: one package changed ≤ 20 s": False,
+        "300: cold build ≤ 360 s": True, "300: peak memory ≤ 2048 MB": False,
+    }
+
+
+def test_table_has_one_row_per_size():
+    result = {"sizes": {1: _measured(1, 10.0, 4.0, 100.0, 149.9), 10: _measured(10, 30.5, 6.0, 101.0, 120.0)}}
+    result["checks"] = bench.checks(result)
+    lines = bench.table(result).splitlines()
+    assert lines[0].split() == ["reports", "cold", "build", "cold", "CPU", "peak", "MB", "1", "changed", "1", "changed", "CPU",
+                                "home", "KB", "390/1280", "1st", "search", "KB", "2nd", "search", "KB"]
+    assert lines[1].split() == ["1", "10.0", "s", "10.0", "s", "500.0", "4.0", "s", "4.0", "s", "50.0", "/", "100.0", "149.9", "9.5"]
+    assert lines[2].split() == ["10", "30.5", "s", "30.5", "s", "500.0", "6.0", "s", "6.0", "s", "50.5", "/", "101.0", "120.0", "9.5"]
+    targets = dict(re.split(r"\s{2,}", line) for line in lines if line.startswith("target: "))
+    assert targets == {f"target: {k}": ("met" if ok else "NOT MET") for k, ok in result["checks"].items()}
+    assert targets["target: 10: one package changed ≤ 20 s"] == "met" and len(targets) == 6

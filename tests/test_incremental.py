@@ -1,0 +1,127 @@
+"""Incremental builds (site/reuse.py, juesuan/cache.py): a build that reuses the build cache writes the same bytes as a cold
+build of the same input; after one package changes, only that report's outputs and the pages that list it differ, and the
+result equals a cold build of the changed input byte for byte.
+
+The packages are the real one and two synthetic years of one unit (so the site has a year-on-year page), copied to a
+temporary folder; every build has its own output folder and a build cache chosen by SITE_CACHE. Pagefind's index is
+left out of the byte comparison: Pagefind writes a different index for the same pages from one run to the next (two
+cold builds of one input differ there too), so it is compared by its list of files' kinds instead.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from helpers.build import copy_project, mkdocs_build
+from juesuan.tools import synth
+
+pytestmark = pytest.mark.slow
+
+REUSED = re.compile(r"Build cache: reused (\d+) of (\d+) generated pages and the files of (\d+) of (\d+) reports and units")
+
+
+def _packages(root: Path) -> Path:
+    root.mkdir()
+    shutil.copytree(synth.TEMPLATE, root / synth.TEMPLATE.name)
+    synth.make_many(root, 2, 1)
+    return root
+
+
+def _build(out: Path, project: Path, packages: Path, cache: Path) -> tuple[int, int, int, int]:
+    """Build the project into out with this build cache (charts cached beside it) → the reuse line's numbers."""
+    done = mkdocs_build(out, project, DATAPACKAGE_DIR=str(packages), SITE_CACHE=str(cache), CHART_CACHE=str(cache.parent / "charts"),
+                        SOURCE_DATE_EPOCH="0")
+    assert done.returncode == 0, f"mkdocs build failed ({done.returncode}):\n{done.stdout[-3000:]}"
+    found = REUSED.findall(done.stdout)
+    assert len(found) == 1, done.stdout[-3000:]
+    return tuple(int(x) for x in found[0])
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    """Every file of a build but Pagefind's index → its bytes."""
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
+            if p.is_file() and p.relative_to(site).parts[0] != "pagefind"}
+
+
+def _index_kinds(site: Path) -> list[str]:
+    """Pagefind's files by kind: their names with the content hashes taken out, counted."""
+    names = [re.sub(r"[0-9a-f]{6,}", "#", p.name) for p in (site / "pagefind").rglob("*") if p.is_file()]
+    return sorted(f"{n} ×{names.count(n)}" for n in set(names))
+
+
+def _differing(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
+    return sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k))
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    """Cold build of the packages (empty cache), the same again with that cache; then one package changed, built with
+    that cache and cold with a new one → {name: (site, reuse numbers)} and the changed package's folder."""
+    tmp = tmp_path_factory.mktemp("incremental")
+    project = copy_project(tmp / "project")  # one fixed copy of the code: the cache keys must not move between builds
+    packages = _packages(tmp / "packages")
+    out = {"cold": (tmp / "cold", _build(tmp / "cold", project, packages, tmp / "a" / "cache"))}
+    out["again"] = (tmp / "again", _build(tmp / "again", project, packages, tmp / "a" / "cache"))
+    changed = synth.revise(packages)
+    out["changed"] = (tmp / "changed", _build(tmp / "changed", project, packages, tmp / "a" / "cache"))
+    out["changed_cold"] = (tmp / "changed-cold", _build(tmp / "changed-cold", project, packages, tmp / "b" / "cache"))
+    yield out, changed
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_cold_build_reuses_nothing(builds):
+    pages, total_pages, kept, total_kept = builds[0]["cold"][1]
+    assert (pages, kept) == (0, 0)
+    assert total_kept == 3 + 1  # three reports, one unit with a year-on-year page
+    assert total_pages > 3 * 20
+
+
+def test_unchanged_input_reuses_every_page_and_is_byte_identical(builds):
+    (cold, _), (again, numbers) = builds[0]["cold"], builds[0]["again"]
+    pages, total_pages, kept, total_kept = numbers
+    assert (pages, kept) == (total_pages, total_kept)
+    a, b = _files(cold), _files(again)
+    assert _differing(a, b) == []
+    assert len(a) > 500
+    assert _index_kinds(cold) == _index_kinds(again)
+
+
+def test_one_changed_package_rebuilds_only_its_pages_and_equals_a_cold_build(builds):
+    (before, _), (changed, numbers), (cold, cold_numbers) = builds[0]["cold"], builds[0]["changed"], builds[0]["changed_cold"]
+    folder = builds[1]
+    slug, unit = folder.name, folder.name.rsplit("-", 1)[0]
+    pages, total_pages, kept, total_kept = numbers
+    own = sum(1 for p in (changed / slug).rglob("index.html"))
+    # Its own pages and its unit's year-on-year page are rendered again; every other generated page is reused.
+    assert (pages, total_pages) == (total_pages - own - 1, cold_numbers[1])
+    assert (kept, total_kept) == (total_kept - 2, 4)
+    a, b, c = _files(before), _files(changed), _files(cold)
+    assert _differing(b, c) == []
+    assert _index_kinds(changed) == _index_kinds(cold)
+    moved = _differing(a, b)
+    outside = [p for p in moved if not p.startswith((f"{slug}/", f"{unit}/")) and p != "index.html"]
+    assert outside == []
+    assert f"{slug}/index.html" in moved and f"{unit}/compare/index.html" in moved
+    assert any(p.startswith(f"{slug}/downloads/") for p in moved) and any(p.startswith(f"{slug}/charts/") for p in moved)
+
+
+def test_a_build_that_warns_stores_no_page(tmp_path):
+    """Pages rendered by a build that fails in strict mode are not stored: the next build renders them and warns again."""
+    packages = tmp_path / "packages"
+    packages.mkdir()
+    shutil.copytree(synth.TEMPLATE, packages / synth.TEMPLATE.name)
+    project = copy_project(tmp_path / "project")
+    about = project / "docs" / "about.md"  # a link to a page the site does not have: a warning, so strict mode fails
+    about.write_text(about.read_text(encoding="utf-8") + "\n[missing](no-such-page.md)\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    env = dict(DATAPACKAGE_DIR=str(packages), SITE_CACHE=str(cache), CHART_CACHE=str(tmp_path / "charts"), SOURCE_DATE_EPOCH="0")
+    for attempt in ("first", "second"):
+        done = mkdocs_build(tmp_path / attempt, project, **env)
+        assert done.returncode != 0 and "no-such-page.md" in done.stdout, done.stdout[-2000:]
+        assert REUSED.findall(done.stdout)[0][0] == "0"
+        stored = [p for p in (cache / "page").rglob("*") if p.is_file()] if (cache / "page").exists() else []
+        assert stored == [] and list(cache.glob(".pending-*")) == []
