@@ -79,9 +79,11 @@ validate: python
 # set for build and run by validate), mkdocs writes to build/site.new (SITE_BUILD_DIR, read by mkdocs.yml),
 # and that replaces site/ only when mkdocs succeeds. A failed or interrupted build leaves no site/ at all.
 SITE_NEW := build/site.new
+# After a build that succeeded, the build caches lose what no build has used for 14 days (juesuan/tools/prune.py).
 build: validate npm
 	$(VENV)/bin/mkdocs build --strict --clean
 	@rm -rf site && mv $(SITE_NEW) site
+	@$(PY) -m juesuan.tools.prune --days 14
 build: DROP_SITE := rm -rf site $(SITE_NEW)
 build: export SITE_BUILD_DIR := $(CURDIR)/$(SITE_NEW)
 

@@ -44,12 +44,17 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 def on_page_content(html: str, page, config, files) -> str:
     reuse.on_content(page)
+    # MkDocs converts every page before it writes any, and keeps both texts to the end: with hundreds of reports
+    # that is most of a build's memory (issue 12). Nothing reads a page's Markdown once it is HTML.
+    page.markdown = None
     return html
 
 
 def on_post_page(output: str, page, config) -> str:
     # A page an earlier build rendered from the same inputs: its stored HTML (scripts/juesuan/site/reuse.py).
-    return reuse.on_post_page(output, page)
+    output = reuse.on_post_page(output, page)
+    page.content = None  # written: only its anchors and links are read again (MkDocs' anchor check)
+    return output
 
 
 def on_post_build(config):

@@ -4,6 +4,7 @@ keys follow every input, entries round-trip, a package that passed is not valida
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 from decimal import Decimal
@@ -12,7 +13,7 @@ import pytest
 
 from juesuan import cache
 from juesuan.data.loader import check_folder, load
-from juesuan.tools import bench, synth
+from juesuan.tools import bench, prune, synth
 
 
 @pytest.fixture
@@ -127,3 +128,48 @@ def test_table_has_one_row_per_size():
     targets = dict(re.split(r"\s{2,}", line) for line in lines if line.startswith("target: "))
     assert targets == {f"target: {k}": ("met" if ok else "NOT MET") for k, ok in result["checks"].items()}
     assert targets["target: 10: one package changed ≤ 20 s"] == "met" and len(targets) == 6
+
+
+DAY = 86400
+
+
+def _aged(path, days_ago, now):
+    os.utime(path, (now - days_ago * DAY, now - days_ago * DAY))
+
+
+def test_reading_an_entry_marks_it_used(store):
+    cache.write_bytes("page", "k1", b"x")
+    cache.write_bundle("files", "k2", [({"path": "a.svg"}, b"<svg/>")])
+    for path in (store / "page" / "k1"[:2] / "k1", store / "files" / "k2"[:2] / "k2"):
+        os.utime(path, (1_000_000, 1_000_000))
+    assert cache.has("page", "k1") and cache.read_bundle("files", "k2") is not None
+    assert (store / "page" / "k1"[:2] / "k1").stat().st_mtime > 1_000_000
+    assert (store / "files" / "k2"[:2] / "k2").stat().st_mtime > 1_000_000
+    assert not cache.has("page", "missing")
+
+
+def test_prune_removes_what_no_build_used_for_the_given_days(store, tmp_path):
+    charts = tmp_path / "charts"
+    charts.mkdir()
+    now = 2_000_000_000
+    cache.write_bytes("page", "old", b"12345")
+    cache.write_bytes("page", "new", b"123")
+    cache.write_bundle("files", "oldbundle", [({"path": "a.svg"}, b"1234567")])
+    (charts / "c1.svg").write_bytes(b"12")
+    (charts / "c2.svg").write_bytes(b"1")
+    (store / ".pending-x").mkdir()
+    _aged(store / "page" / "ol" / "old", 15, now)
+    _aged(store / "page" / "ne" / "new", 13, now)
+    _aged(store / "files" / "ol" / "oldbundle", 20, now)
+    _aged(charts / "c1.svg", 30, now)
+    _aged(charts / "c2.svg", 0, now)
+    _aged(store / ".pending-x", 2, now)
+    r = prune.prune(14, site=store, charts=charts, now=now)
+    assert r == {"removed": 4, "removed_bytes": 5 + 7 + len('[{"path": "a.svg"}]') + 2, "kept": 2, "kept_bytes": 3 + 1}
+    assert sorted(p.name for p in store.rglob("*") if p.is_file()) == ["new"]
+    assert [p.name for p in charts.iterdir()] == ["c2.svg"]
+    assert prune.summary(r, 14).startswith("构建缓存：删除 4 项（0.0 MB，14 天未用），保留 2 项（0.0 MB）。 / Build cache: removed 4 entries")
+
+
+def test_prune_of_missing_caches_removes_nothing(tmp_path):
+    assert prune.prune(14, site=tmp_path / "none", charts=tmp_path / "none2") == {"removed": 0, "removed_bytes": 0, "kept": 0, "kept_bytes": 0}

@@ -85,17 +85,29 @@ def _path(kind: str, k: str) -> Path:
     return SITE_CACHE / kind / k[:2] / k
 
 
+def used(path: Path) -> bool:
+    """Mark a stored entry (a file or a bundle's folder) as used now, for juesuan/tools/prune.py → whether it exists."""
+    try:
+        os.utime(path)
+        return True
+    except FileNotFoundError:
+        return False
+
+
 def has(kind: str, k: str) -> bool:
-    """Whether an entry is stored under (kind, key)."""
-    return _path(kind, k).exists()
+    """Whether an entry is stored under (kind, key) (it counts as used)."""
+    return used(_path(kind, k))
 
 
 def read_bytes(kind: str, k: str) -> bytes | None:
     """The bytes stored under (kind, key), or None."""
+    path = _path(kind, k)
     try:
-        return _path(kind, k).read_bytes()
+        data = path.read_bytes()
     except FileNotFoundError:
         return None
+    used(path)
+    return data
 
 
 def write_bytes(kind: str, k: str, data: bytes) -> None:
@@ -133,13 +145,14 @@ def read_bundle(kind: str, k: str) -> list[tuple[dict, Path]] | None:
         records = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except FileNotFoundError:
         return None
+    used(folder)
     return [(r, folder / str(i)) for i, r in enumerate(records)]
 
 
 def write_bundle(kind: str, k: str, items: list[tuple[dict, bytes]]) -> None:
     """Store files (a JSON record and the bytes of each) under (kind, key): written aside, then renamed into place."""
     dest = _path(kind, k)
-    if dest.exists():
+    if used(dest):
         return
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=".tmp-"))

@@ -95,12 +95,15 @@ def _zeros(rows: list[dict], value: str, label: str, layout: Layout) -> tuple[li
 
 def _configure(chart, layout: Layout) -> dict:
     # Validation against the Vega-Lite schema is done once, in the tests (tests/test_charts.py), not per build.
-    sized = chart.properties(width=layout.width, autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
-    return (sized.configure(font=FONT).configure_range(category=PALETTE).configure_view(stroke=None)
-            .configure_axis(labelFontSize=12, titleFontSize=MIN_FONT, titleFontWeight="normal")
-            .configure_legend(labelFontSize=12, titleFontSize=MIN_FONT, labelLimit=layout.width - 40)
-            .configure_title(subtitleFontSize=MIN_FONT)
-            .to_dict(validate=False))
+    # The config is written as the dict Altair's configure_* methods make: each of those copies the whole chart, data
+    # included, which was most of the time spent building a chart (tests/test_charts.py validates the result).
+    spec = chart.properties(width=layout.width, autosize=alt.AutoSizeParams(type="fit-x", contains="padding")).to_dict(validate=False)
+    config = spec.setdefault("config", {})  # the theme's view size first, then the rest by name, as Altair writes them
+    config.setdefault("view", {})["stroke"] = None
+    config.update({"axis": {"labelFontSize": 12, "titleFontSize": MIN_FONT, "titleFontWeight": "normal"}, "font": FONT,
+                   "legend": {"labelFontSize": 12, "labelLimit": layout.width - 40, "titleFontSize": MIN_FONT},
+                   "range": {"category": PALETTE}, "title": {"subtitleFontSize": MIN_FONT}})
+    return spec
 
 
 def _both(draw, *args, **kwargs) -> tuple[dict, dict]:

@@ -22,7 +22,7 @@ from functools import lru_cache
 import vl_convert as vlc
 
 from juesuan.charts import Chart, table
-from juesuan.cache import PYTHON
+from juesuan.cache import PYTHON, used
 from juesuan.charts.draw import stamped
 from juesuan.paths import CHART_CACHE as CACHE
 from juesuan.workers import process_pool
@@ -96,7 +96,7 @@ def files(chart: Chart) -> dict[str, bytes]:
     """A chart → {file suffix: bytes} for .vg.json, .narrow.vg.json, .svg, .narrow.svg, .png and .csv."""
     key = _key(chart)
     out = {kind: (CACHE / f"{key}.{kind}") for kind in KINDS}
-    if not all(p.exists() for p in out.values()):
+    if not all(used(p) for p in out.values()):  # used: kept by juesuan/tools/prune.py
         _store(key, _render(_parts(chart)))
     return {**{kind: p.read_bytes() for kind, p in out.items()}, "csv": data_csv(chart)}
 
