@@ -91,3 +91,61 @@ def test_real_report_urls_unchanged(multisite):
     for url in urls:
         assert (multisite / url / "index.html").is_file(), url
     assert not (multisite / "miyi-cxjmyl" / "compare").exists()  # one year only: no comparison page
+
+
+@pytest.fixture(scope="module")
+def crowded(packages, tmp_path_factory) -> Path:
+    """The same packages built as a large site is (issue 12): limits below their counts, one report per home row and
+    one unit per nav (mkdocs.yml extra.home_cards_max and nav_sections_max, read from the environment)."""
+    return build_or_fail(tmp_path_factory.mktemp("crowded") / "site", DATAPACKAGE_DIR=str(packages),
+                         HOME_CARDS_MAX="2", NAV_SECTIONS_MAX="1")
+
+
+def _index_rows(html: str) -> list[tuple[str, str, str]]:
+    """The site home's report index → (unit or '' under the same unit, year cell text, figure cell text) per row."""
+    table = re.search(r'<table class="report-index">(.*?)</table>', html, re.S).group(1)
+    rows = re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], re.S)
+    text = lambda s: unescape(re.sub(r"<[^>]+>", "", s)).strip()  # noqa: E731
+    out = []
+    for row in rows:
+        unit = re.search(r'<th scope="rowgroup"[^>]*>(.*?)</th>', row, re.S)
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+        out.append((text(unit.group(1)) if unit else "", text(cells[0]), text(cells[1])))
+    return out
+
+
+@pytest.mark.slow
+def test_few_reports_get_a_card_each(multisite):
+    html = (multisite / "index.html").read_text(encoding="utf-8")
+    assert html.count('<div class="report-card">') == 3
+    assert 'class="report-index"' not in html
+
+
+@pytest.mark.slow
+def test_many_reports_get_one_row_each_by_unit(crowded, packages):
+    html = (crowded / "index.html").read_text(encoding="utf-8")
+    assert '<div class="report-card">' not in html and 'class="chart-compact"' not in html
+    assert "共 2 个单位的 3 份决算。" in html
+    total = {}
+    for name in ("synthetic-unit001-2019", "synthetic-unit001-2020"):
+        r = load(packages / name)
+        total[r.meta["year"]] = f"{r.figure('total.amount')['label']} {r.value('total.amount'):,.2f}万元"
+    real = load(REAL)
+    assert _index_rows(html) == [
+        ("合成测试单位001", "2020年度", total[2020]),
+        ("", "2019年度", total[2019]),
+        ("米易县城乡居民养老保险事务中心", "2021年度", f"{real.figure('total.amount')['label']} {real.value('total.amount'):,.2f}万元"),
+    ]
+    assert total[2019].endswith(" 521.40万元") and total[2020].endswith(" 782.10万元")
+    years = re.findall(r'<td class="year"><a href="([^"]+)">', html)
+    assert years == ["synthetic-unit001-2020/", "synthetic-unit001-2019/", "miyi-cxjmyl-2021/"]
+
+
+@pytest.mark.slow
+def test_with_many_units_a_page_navs_its_own_unit_only(crowded):
+    home = _nav_labels((crowded / "index.html").read_text(encoding="utf-8"))
+    assert "合成测试单位001" not in home and "米易县城乡居民养老保险事务中心" not in home
+    assert [t for t in home if t in ("首页", "关于本站")] == ["首页", "关于本站"]
+    own = _nav_labels((crowded / "synthetic-unit001-2020" / "index.html").read_text(encoding="utf-8"))
+    assert "合成测试单位001" in own and "米易县城乡居民养老保险事务中心" not in own
+    assert [t for t in own if t in ("历年对比", "2020年度单位决算", "2019年度单位决算")] == ["历年对比", "2020年度单位决算", "2019年度单位决算"]

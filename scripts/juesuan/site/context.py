@@ -33,6 +33,8 @@ class PageContext:
     files: downloads.Files | None = None  # the report's downloads, already made
     unit_reports: list[Report] = field(default_factory=list)  # comparison page: the unit's reports
     homes: list[tuple[Report, PageSpec, render.Prose, Urls]] = field(default_factory=list)  # site home: every report
+    cards: bool = True  # site home: a card (figures, chart) per report; else one row per report, by unit (many reports)
+    by_unit: list[tuple[str, list]] = field(default_factory=list)  # site home: (unit, its entries of homes), units by name
     compare_charts: list = field(default_factory=list)  # comparison page: its charts
     home_urls: dict[str, str] = field(default_factory=dict)  # comparison page: report slug → its home page URL
     def variables(self) -> dict:
@@ -60,11 +62,17 @@ def for_compare_page(spec: PageSpec, unit_reports: list[Report], here: str, abso
                        home_urls={r.slug: pages.pages(r)[0].url for r in unit_reports})
 
 
-def for_site_home(spec: PageSpec, reports: list[Report], here: str, absolute: Callable[[str], str]) -> PageContext:
-    """The site's home page → its context: every report, newest first."""
+def for_site_home(spec: PageSpec, reports: list[Report], here: str, absolute: Callable[[str], str],
+                  cards_max: int | None = None) -> PageContext:
+    """The site's home page → its context: every report, newest first; with more than cards_max reports (mkdocs.yml
+    extra.home_cards_max) one row each, grouped by unit, instead of a card each (the home page stays light)."""
     homes = []
     for r in sorted(reports, key=lambda r: (-r.meta["year"], r.meta["unit"])):
         specs = pages.pages(r)
         urls = Urls(r, specs)
         homes.append((r, specs[0], render.Prose(r, here, urls), urls))
-    return PageContext(spec=spec, here=here, link=lambda target: render.relative(here, target), absolute=absolute, homes=homes)
+    by_unit: dict[str, list] = {}
+    for entry in sorted(homes, key=lambda h: (h[0].meta["unit"], -h[0].meta["year"])):
+        by_unit.setdefault(entry[0].meta["unit"], []).append(entry)
+    return PageContext(spec=spec, here=here, link=lambda target: render.relative(here, target), absolute=absolute, homes=homes,
+                       cards=cards_max is None or len(homes) <= cards_max, by_unit=list(by_unit.items()))

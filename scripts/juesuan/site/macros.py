@@ -41,6 +41,12 @@ def register(page: Page) -> str:
     return f"{{{{ generated_page({page.spec.src!r}) }}}}\n"
 
 
+def _limit(conf, name: str) -> int | None:
+    """A count limit of mkdocs.yml extra (a number, possibly from the environment) → int; None when unset."""
+    value = (conf.get("extra") or {}).get(name)
+    return None if value in (None, "") else int(value)
+
+
 def define_env(env) -> None:
     """Register the macro that pages call."""
 
@@ -56,7 +62,7 @@ def define_env(env) -> None:
         here = env.page.url if env.page else ""
         spec = found.spec
         if spec.kind == "site_home":
-            ctx = context.for_site_home(spec, list(found.reports), here, absolute)
+            ctx = context.for_site_home(spec, list(found.reports), here, absolute, _limit(env.conf, "home_cards_max"))
         elif spec.kind == "compare":
             ctx = context.for_compare_page(spec, list(found.reports), here, absolute)
         else:
