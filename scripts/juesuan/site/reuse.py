@@ -49,6 +49,8 @@ def start(config) -> dict:
     # extra: what every page's footer and the 404 page link to (报告错误: SITE_REPO, REPORT_ERROR_URL) is in it
     _state["site"] = {"nav": config.nav, "url": config.site_url or "",
                       "extra": json.dumps(dict(config.get("extra") or {}), default=str, sort_keys=True, ensure_ascii=False)}
+    # hashed once: the nav names every page, so writing it into each page's key made keys cost pages × nav (issue 12)
+    _state["site_key"] = cache.key("site", _state["site"])
     return _state["site"]
 
 
@@ -69,7 +71,7 @@ def passed(found: list[Report]) -> None:
 
 def plan_page(src: str, shown: list[Report]) -> bool:
     """A generated page → whether its stored HTML is reused (else it is rendered and stored)."""
-    k = cache.key("page", src, _hashes(shown), _state["site"])
+    k = cache.key("page", src, _hashes(shown), _state["site_key"])
     if cache.has("page", k):
         HITS[src] = k
         return True
