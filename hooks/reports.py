@@ -45,7 +45,9 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 def on_page_content(html: str, page, config, files) -> str:
     reuse.on_content(page)
     # MkDocs converts every page before it writes any, and keeps both texts to the end: with hundreds of reports
-    # that is most of a build's memory (issue 12). Nothing reads a page's Markdown once it is HTML.
+    # that is most of a build's memory (issue 12). Once it is HTML, only Page.title reads the Markdown (it is None
+    # without it), so the title is fixed first (for the nav, the footer's previous/next links and <title>).
+    page.title = page.title
     page.markdown = None
     return html
 

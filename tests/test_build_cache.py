@@ -173,3 +173,21 @@ def test_prune_removes_what_no_build_used_for_the_given_days(store, tmp_path):
 
 def test_prune_of_missing_caches_removes_nothing(tmp_path):
     assert prune.prune(14, site=tmp_path / "none", charts=tmp_path / "none2") == {"removed": 0, "removed_bytes": 0, "kept": 0, "kept_bytes": 0}
+
+
+def test_prune_skips_an_entry_that_vanishes_meanwhile(store, tmp_path, monkeypatch):
+    cache.write_bytes("page", "gone", b"1")
+    cache.write_bytes("page", "stays", b"22")
+    now = 2_000_000_000
+    for k in ("gone", "stays"):
+        _aged(store / "page" / k[:2] / k, 30, now)
+    real = prune._size
+
+    def vanishing(path):
+        if path.name == "gone":
+            path.unlink()  # another build removed it between the listing and the look at it
+        return real(path)
+
+    monkeypatch.setattr(prune, "_size", vanishing)
+    assert prune.prune(14, site=store, charts=tmp_path / "nocharts", now=now) == {
+        "removed": 1, "removed_bytes": 2, "kept": 0, "kept_bytes": 0}

@@ -1079,3 +1079,18 @@ def test_print_bytes_of_the_heaviest_chart_page(visits, site, built_site_dir, ca
             v = visits[p]
             print(f"  page /{p}: {totals[p]:,} B; first chart at {v.first_top:.0f} px; runtime before scrolling: "
                   f"{site.url('assets/vendor/vega.min.js') in v.unscrolled}")
+
+
+def test_configure_writes_the_config_altair_would():
+    """draw._configure writes the config dict itself (Altair's configure_* copy the whole chart each time); it must
+    be what Altair's chain makes, key order included (the chart cache is keyed by the spec's JSON)."""
+    from juesuan.charts import draw
+
+    chart = alt.Chart(alt.Data(values=[{"a": 1, "b": "甲"}])).mark_bar().encode(x="a:Q", y="b:N")
+    for layout in draw.LAYOUTS:
+        sized = chart.properties(width=layout.width, autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+        expected = (sized.configure(font=draw.FONT).configure_range(category=draw.PALETTE).configure_view(stroke=None)
+                    .configure_axis(labelFontSize=12, titleFontSize=draw.MIN_FONT, titleFontWeight="normal")
+                    .configure_legend(labelFontSize=12, titleFontSize=draw.MIN_FONT, labelLimit=layout.width - 40)
+                    .configure_title(subtitleFontSize=draw.MIN_FONT).to_dict(validate=False))
+        assert json.dumps(draw._configure(chart, layout), ensure_ascii=False) == json.dumps(expected, ensure_ascii=False)

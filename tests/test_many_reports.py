@@ -149,3 +149,17 @@ def test_with_many_units_a_page_navs_its_own_unit_only(crowded):
     own = _nav_labels((crowded / "synthetic-unit001-2020" / "index.html").read_text(encoding="utf-8"))
     assert "合成测试单位001" in own and "米易县城乡居民养老保险事务中心" not in own
     assert [t for t in own if t in ("历年对比", "2020年度单位决算", "2019年度单位决算")] == ["历年对比", "2020年度单位决算", "2019年度单位决算"]
+
+
+def test_home_has_cards_up_to_the_limit_then_rows_by_unit(packages):
+    from juesuan.site import context
+    from juesuan.site import pages as site_pages
+
+    reports = [load(REAL), load(packages / "synthetic-unit001-2019"), load(packages / "synthetic-unit001-2020")]
+    spec = site_pages.spec("site_home", "", "")
+    assert context.for_site_home(spec, reports, "", str).cards is True  # no limit
+    assert context.for_site_home(spec, reports, "", str, cards_max=3).cards is True
+    crowded = context.for_site_home(spec, reports, "", str, cards_max=2)
+    assert crowded.cards is False
+    assert [(unit, [e[0].meta["year"] for e in entries]) for unit, entries in crowded.by_unit] == [
+        ("合成测试单位001", [2020, 2019]), ("米易县城乡居民养老保险事务中心", [2021])]

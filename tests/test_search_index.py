@@ -48,3 +48,12 @@ def test_a_page_of_a_report_is_scoped_to_its_unit_and_year(report):
 
 def test_registers_and_checks_weigh_less_than_explanations():
     assert [search_index.weight(k) for k in ("section", "part", "table", "figures", "checks")] == [None, None, 0.8, 0.3, 0.3]
+
+
+def test_markup_is_kept_whatever_its_case_or_quoted_brackets():
+    page = ('<DIV title="a>标题">正文</DIV><H1 CLASS="x">题</H1><h1 title="data-pagefind-weight">题</h1>'
+            "<p data-x='1>2'>字</p><style-x>样</style-x><STYLE>p{content:\"字\"}</STYLE>")
+    assert spaced_html(page) == (
+        '<DIV title="a>标题"> 正 文 </DIV><H1 data-pagefind-weight="7" CLASS="x"> 题 </H1>'
+        '<h1 data-pagefind-weight="7" title="data-pagefind-weight"> 题 </h1>'
+        "<p data-x='1>2'> 字 </p><style-x> 样 </style-x><STYLE>p{content:\"字\"}</STYLE>")

@@ -493,3 +493,17 @@ def test_two_problems_are_two_lines(reports_hook, monkeypatch):
         reports_hook.on_config(SimpleNamespace(site_url="http://127.0.0.1:8000/", nav=None, extra={"repository": "x"}))
     assert [line.split(" ")[0] for line in str(raised.value).splitlines()] == ["in", "DEPLOY=1", "SITE_REPO"]
 
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    ({"home_cards_max": "six"}, "HOME_CARDS_MAX (mkdocs.yml extra.home_cards_max) must be a whole number of 0 or more; it is 'six'"),
+    ({"nav_sections_max": "-1"}, "NAV_SECTIONS_MAX (mkdocs.yml extra.nav_sections_max) must be a whole number of 0 or more; it is '-1'"),
+])
+def test_hook_refuses_a_large_site_limit_that_is_not_a_count(reports_hook, monkeypatch, extra, message):
+    from mkdocs.exceptions import PluginError
+
+    for name in ("CI", "DEPLOY", "SITE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(PluginError) as raised:
+        reports_hook.on_config(SimpleNamespace(site_url="http://127.0.0.1:8000/", nav=None, extra=extra))
+    assert str(raised.value) == message

@@ -92,6 +92,8 @@ def used(path: Path) -> bool:
         return True
     except FileNotFoundError:
         return False
+    except OSError:  # a cache the build may read but not write (another user's, a read-only copy): still usable
+        return path.exists()
 
 
 def has(kind: str, k: str) -> bool:

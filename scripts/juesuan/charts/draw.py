@@ -102,7 +102,7 @@ def _configure(chart, layout: Layout) -> dict:
     config.setdefault("view", {})["stroke"] = None
     config.update({"axis": {"labelFontSize": 12, "titleFontSize": MIN_FONT, "titleFontWeight": "normal"}, "font": FONT,
                    "legend": {"labelFontSize": 12, "labelLimit": layout.width - 40, "titleFontSize": MIN_FONT},
-                   "range": {"category": PALETTE}, "title": {"subtitleFontSize": MIN_FONT}})
+                   "range": {"category": list(PALETTE)}, "title": {"subtitleFontSize": MIN_FONT}})
     return spec
 
 

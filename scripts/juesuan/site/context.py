@@ -71,8 +71,10 @@ def for_site_home(spec: PageSpec, reports: list[Report], here: str, absolute: Ca
         specs = pages.pages(r)
         urls = Urls(r, specs)
         homes.append((r, specs[0], render.Prose(r, here, urls), urls))
-    by_unit: dict[str, list] = {}
-    for entry in sorted(homes, key=lambda h: (h[0].meta["unit"], -h[0].meta["year"])):
-        by_unit.setdefault(entry[0].meta["unit"], []).append(entry)
+    by_unit: dict[str, list] = {}  # by unit_id, as the nav (pages.units): two units of one name stay two
+    for entry in homes:  # newest year first
+        by_unit.setdefault(entry[0].meta["unit_id"], []).append(entry)
+    grouped = sorted(((entries[0][0].meta["unit"], entries) for entries in by_unit.values()),  # named as in its newest year
+                     key=lambda g: (g[0], g[1][0][0].meta["unit_id"]))
     return PageContext(spec=spec, here=here, link=lambda target: render.relative(here, target), absolute=absolute, homes=homes,
-                       cards=cards_max is None or len(homes) <= cards_max, by_unit=list(by_unit.items()))
+                       cards=cards_max is None or len(homes) <= cards_max, by_unit=grouped)

@@ -42,9 +42,10 @@ def register(page: Page) -> str:
 
 
 def _limit(conf, name: str) -> int | None:
-    """A count limit of mkdocs.yml extra (a number, possibly from the environment) → int; None when unset."""
-    value = (conf.get("extra") or {}).get(name)
-    return None if value in (None, "") else int(value)
+    """A count limit of mkdocs.yml extra (a whole number, possibly from the environment; checked by site/publish.py)
+    → int; None (no limit) when unset or empty."""
+    value = str((conf.get("extra") or {}).get(name) or "").strip()
+    return int(value) if value else None
 
 
 def define_env(env) -> None:

@@ -43,4 +43,12 @@ def problems(env: Mapping[str, str], site_url: str | None, extra: Mapping) -> li
     if report_error and urlsplit(report_error).scheme not in REPORT_SCHEMES:
         found.append(f"REPORT_ERROR_URL (mkdocs.yml extra.report_error) must be an https: or mailto: address; "
                      f"it is {report_error!r}")
+    for name, variable in LIMITS.items():  # read by site/macros.py and overrides/partials/nav.html
+        value = str((extra or {}).get(name) or "").strip()  # unset or empty: no limit
+        if value and not value.isdigit():
+            found.append(f"{variable} (mkdocs.yml extra.{name}) must be a whole number of 0 or more; it is {value!r}")
     return found
+
+
+# The large-site limits of mkdocs.yml extra → the environment variable that sets each.
+LIMITS = {"home_cards_max": "HOME_CARDS_MAX", "nav_sections_max": "NAV_SECTIONS_MAX"}

@@ -55,13 +55,14 @@ def spaced(text: str) -> str:
 # A page's markup, in the order a parser meets it: comments, <script>/<style> with their code, and tags (quoted
 # attribute values may hold ">"); the text between them is what is spaced. A regular expression, not html.parser:
 # spacing every page was most of a build's own time at 100 reports (issue 12), and this is about ten times faster.
-_MARKUP = re.compile(r"<!--.*?-->|<(script|style)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>.*?</\1\s*>"
+_MARKUP = re.compile(r"<!--.*?-->|<(script|style)(?=[\s/>])(?:[^>\"']|\"[^\"]*\"|'[^']*')*>.*?</\1\s*>"
                      r"|<[!?/]?[A-Za-z](?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.S | re.I)
 _H1 = re.compile(r"<h1(?=[\s/>])", re.I)
+_WEIGHT = re.compile(r"\sdata-pagefind-weight\s*=", re.I)  # the attribute, not the words inside another one's value
 
 
 def _tag(markup: str) -> str:
-    if _H1.match(markup) and "data-pagefind-weight" not in markup:
+    if _H1.match(markup) and not _WEIGHT.search(markup):
         # a page's title keeps Pagefind's weight for h1 even when its page weighs less (WEIGHTS)
         return markup[:3] + f' data-pagefind-weight="{H1_WEIGHT}"' + markup[3:]
     return markup

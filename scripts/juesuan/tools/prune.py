@@ -48,18 +48,21 @@ def prune(days: float, site: Path = SITE_CACHE, charts: Path = CHART_CACHE, now:
     now = time.time() if now is None else now
     out = {"removed": 0, "removed_bytes": 0, "kept": 0, "kept_bytes": 0}
     for entry, leftover in list(_entries(site, charts)):
-        age = now - entry.stat().st_mtime
-        size = _size(entry)
-        if age > (LEFTOVER_DAYS if leftover else days) * 86400:
-            if entry.is_dir():
-                shutil.rmtree(entry, ignore_errors=True)
-            else:
-                entry.unlink(missing_ok=True)
-            out["removed"] += 1
-            out["removed_bytes"] += size
-        else:
-            out["kept"] += 1
-            out["kept_bytes"] += size
+        limit = (LEFTOVER_DAYS if leftover else days) * 86400
+        try:  # another build may move, write or remove entries meanwhile (`make dev`): what vanished is skipped
+            size = _size(entry)
+            if now - entry.stat().st_mtime > limit:  # its time read just before removing it: one a build just used stays
+                if entry.is_dir():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
+                out["removed"] += 1
+                out["removed_bytes"] += size
+                continue
+        except FileNotFoundError:
+            continue
+        out["kept"] += 1
+        out["kept_bytes"] += size
     return out
 
 
@@ -77,7 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.days < 0:
         parser.error("--days 须为非负数 / must not be negative")
-    print(summary(prune(args.days), args.days))
+    try:
+        print(summary(prune(args.days), args.days))
+    except OSError as exc:  # the site is built already: a cache that cannot be pruned is said, not a failed build
+        print(f"构建缓存未能清理：{exc} / The build cache could not be pruned: {exc}", file=sys.stderr)
     return 0
 
 
