@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
 from juesuan.data import messages  # noqa: E402
 from juesuan.data.problems import PackageLacks  # noqa: E402
-from juesuan.site import build, reuse  # noqa: E402
+from juesuan.site import build, reuse, spill  # noqa: E402
 from juesuan.site.publish import LOCAL_HOSTS, problems  # noqa: E402,F401  (LOCAL_HOSTS: read by the tests)
 
 
@@ -49,7 +49,12 @@ def on_page_content(html: str, page, config, files) -> str:
     # without it), so the title is fixed first (for the nav, the footer's previous/next links and <title>).
     page.title = page.title
     page.markdown = None
-    return html
+    return spill.put(page, html)  # and the HTML waits on disk until the page is written (site/spill.py)
+
+
+def on_page_context(context, page, config, nav):
+    spill.get(page)
+    return context
 
 
 def on_post_page(output: str, page, config) -> str:
@@ -61,5 +66,10 @@ def on_post_page(output: str, page, config) -> str:
 
 def on_post_build(config):
     # Pagefind indexes the pages as written, in config.site_dir (make build: build/site.new).
+    spill.finish()
     build.index_search(config)
     reuse.finish()  # the pages rendered in this build join the cache, unless something warned
+
+
+def on_build_error(error):
+    spill.finish()
