@@ -330,9 +330,19 @@ def reports(root: Path = PACKAGES, refresh: bool = False) -> list[Report]:
     return next(iter(_CACHE.values()))
 
 
+_PER_REPORT: list[dict] = []  # the memo of every per_report function (forget)
+
+
+def forget(report: Report) -> None:
+    """Drop what per_report functions remember of a report (a worker process done with it keeps nothing)."""
+    for memo in _PER_REPORT:
+        memo.pop(id(report), None)
+
+
 def per_report(fn):
     """Decorator: fn(report) → computed once per loaded Report object (a reload makes a new one)."""
     cache: dict[int, tuple[Report, object]] = {}
+    _PER_REPORT.append(cache)
 
     @functools.wraps(fn)
     def wrapper(report: Report):

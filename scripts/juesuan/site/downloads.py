@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -32,16 +33,21 @@ DERIVED_FONT = Font(italic=True, color="0D47A1")  # a derived (推算) value in 
 
 @dataclass(frozen=True)
 class Download:
-    """One published file."""
+    """One published file: its bytes, or the file in the build cache that holds them (read when asked: a build of
+    hundreds of reports does not hold every workbook in memory, issue 12)."""
 
     path: str  # site-relative path
     label: str
     kind: str  # CSV | XLSX | JSON | ZIP | TXT
-    data: bytes
+    stored: bytes | Path
+
+    @property
+    def data(self) -> bytes:
+        return self.stored if isinstance(self.stored, bytes) else self.stored.read_bytes()
 
     @property
     def size(self) -> int:
-        return len(self.data)
+        return len(self.stored) if isinstance(self.stored, bytes) else self.stored.stat().st_size
 
     @property
     def sha256(self) -> str:
@@ -186,13 +192,12 @@ def downloads(report: Report) -> list[Download]:
     k = cache.key("downloads", cache.package(report.folder))
     stored = cache.read_bundle("downloads", k)
     if stored is None:
-        return _store(k, _made(report))
-    return [Download(r["path"], r["label"], r["kind"], f.read_bytes()) for r, f in stored]
-
-
-def _store(k: str, made: list[Download]) -> list[Download]:
-    cache.write_bundle("downloads", k, [({"path": d.path, "label": d.label, "kind": d.kind}, d.data) for d in made])
-    return made
+        made = _made(report)
+        cache.write_bundle("downloads", k, [({"path": d.path, "label": d.label, "kind": d.kind}, d.data) for d in made])
+        stored = cache.read_bundle("downloads", k) or []
+        if len(stored) != len(made):  # the cache could not be written: keep the bytes made
+            return made
+    return [Download(r["path"], r["label"], r["kind"], f) for r, f in stored]
 
 
 def _made(report: Report) -> list[Download]:

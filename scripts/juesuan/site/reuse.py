@@ -27,7 +27,7 @@ from mkdocs.utils import CountHandler
 
 from juesuan import cache, charts
 from juesuan.charts import files as chart_files
-from juesuan.data.loader import Report
+from juesuan.data.loader import Report, forget
 from juesuan.site import downloads
 from juesuan.workers import process_pool
 
@@ -101,6 +101,7 @@ def _make(report: Report) -> None:
     for chart in charts.charts(report):
         chart_files.files(chart)
     downloads.downloads(report)
+    forget(report)  # the results are in the caches now; a worker makes many reports and must not keep them all
 
 
 def prefill(reports: list[Report]) -> None:
