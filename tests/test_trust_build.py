@@ -156,7 +156,8 @@ MAKE_ENV = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKEL
 
 def test_make_build_runs_validate_before_mkdocs(tmp_path):
     """`make -n build`: the old site is dropped, the validation command comes next, then the mkdocs build (into
-    build/site.new, from SITE_BUILD_DIR), which replaces site/ only after it succeeded."""
+    build/site.new, from SITE_BUILD_DIR), which replaces site/ only after it succeeded; then the build caches are
+    pruned (juesuan/tools/prune.py), only after a build that succeeded."""
     project = copy_project(tmp_path / "project")
     done = subprocess.run(["make", "-n", "build", *MAKE_ARGS], cwd=project, capture_output=True, text=True, timeout=60,
                           env=MAKE_ENV)
@@ -165,7 +166,8 @@ def test_make_build_runs_validate_before_mkdocs(tmp_path):
     assert cmds == ["rm -rf site build/site.new",
                     f"{sys.executable} -m juesuan.tools.validate",
                     f"{Path(sys.executable).parent}/mkdocs build --strict --clean",
-                    "rm -rf site && mv build/site.new site"]
+                    "rm -rf site && mv build/site.new site",
+                    f"{sys.executable} -m juesuan.tools.prune --days 14"]
     rule = re.search(r"^build:(.*)$", (ROOT / "Makefile").read_text(encoding="utf-8"), re.M)
     assert rule and rule.group(1).split()[0] == "validate"
 
