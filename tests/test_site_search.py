@@ -15,6 +15,7 @@ would send them.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import re
 from urllib.parse import urlsplit
@@ -103,15 +104,23 @@ def _watch(page) -> list[str]:
     return errors
 
 
+@contextlib.contextmanager
+def _browser_page(chromium):
+    """A fresh browser context (service workers blocked, the tests' timeout) → (its page, the page's errors); closed after."""
+    context = chromium.new_context(service_workers="block")
+    context.set_default_timeout(TIMEOUT_MS)
+    try:
+        page = context.new_page()
+        yield page, _watch(page)
+    finally:
+        context.close()
+
+
 @pytest.fixture(scope="module")
 def searched(chromium, site):
     """Every query typed once in one search dialog on the home page → {query: result pages or the exception}, errors."""
-    context = chromium.new_context(service_workers="block")
-    context.set_default_timeout(TIMEOUT_MS)
     out: dict[str, object] = {}
-    try:
-        page = context.new_page()
-        errors = _watch(page)
+    with _browser_page(chromium) as (page, errors):
         page.goto(site.url(""), wait_until="load")
         _open_search(page)
         for term, _ in SEARCHES + [(NO_RESULT, None)]:
@@ -120,8 +129,6 @@ def searched(chromium, site):
                 out[term] = _results(page, term)
             except Exception as exc:  # reported by the test of that query
                 out[term] = exc
-    finally:
-        context.close()
     return out, errors
 
 
@@ -157,14 +164,10 @@ def test_checks_and_registers_rank_below_explanations(searched):
 def test_an_ime_composition_is_searched_when_committed(chromium, site):
     """A pinyin IME in Chromium (CDP Input.imeSetComposition): while the reader composes "yanglaojin" nothing is
     searched (no search of the pinyin letters); when the IME commits 养老金 the results come, with no Enter."""
-    context = chromium.new_context(service_workers="block")
-    context.set_default_timeout(TIMEOUT_MS)
-    try:
-        page = context.new_page()
-        errors = _watch(page)
+    with _browser_page(chromium) as (page, errors):
         page.goto(site.url(""), wait_until="load")
         _open_search(page)
-        ime = context.new_cdp_session(page)
+        ime = page.context.new_cdp_session(page)
         for typed in ("y", "yang", "yangl", "yanglao", "yanglaojin"):
             ime.send("Input.imeSetComposition", {"text": typed, "selectionStart": len(typed), "selectionEnd": len(typed)})
             page.wait_for_timeout(50)
@@ -175,8 +178,6 @@ def test_an_ime_composition_is_searched_when_committed(chromium, site):
         ime.send("Input.insertText", {"text": "养老金"})
         assert R + "overview/" in _results(page, "养老金")[:3]
         assert errors == []
-    finally:
-        context.close()
 
 
 def _selected(page) -> dict[str, str]:
@@ -188,11 +189,7 @@ def test_filters_start_at_this_report_on_its_pages_and_at_all_elsewhere(chromium
     """On a report's page the unit and year lists show that report, and a site page (about/) is not found;
     choosing 全部单位 and 全部年度 with the keyboard finds it. On the home page both lists start at all."""
     unit, year = report.meta["unit"], str(report.meta["year"])
-    context = chromium.new_context(service_workers="block")
-    context.set_default_timeout(TIMEOUT_MS)
-    try:
-        page = context.new_page()
-        errors = _watch(page)
+    with _browser_page(chromium) as (page, errors):
         page.goto(site.url(R + "tables/01/"), wait_until="load")
         _open_search(page)
         assert _selected(page) == {"unit": unit, "year": year}
@@ -216,16 +213,10 @@ def test_filters_start_at_this_report_on_its_pages_and_at_all_elsewhere(chromium
         _open_search(page)
         assert _selected(page) == {"unit": "全部单位", "year": "全部年度"}
         assert errors == []
-    finally:
-        context.close()
 
 
 def test_a_result_opens_its_page_with_the_query_marked(chromium, site):
-    context = chromium.new_context(service_workers="block")
-    context.set_default_timeout(TIMEOUT_MS)
-    try:
-        page = context.new_page()
-        errors = _watch(page)
+    with _browser_page(chromium) as (page, errors):
         page.goto(site.url(""), wait_until="load")
         _open_search(page)
         _type(page, "使用非财政拨款结余")
@@ -237,17 +228,11 @@ def test_a_result_opens_its_page_with_the_query_marked(chromium, site):
         assert "".join(page.eval_on_selector_all("mark.search-highlight", "els => els.map(e => e.textContent)")) == "使用非财政拨款结余"
         assert page.locator("dialog#site-search").evaluate("d => !d.open")
         assert errors == []
-    finally:
-        context.close()
 
 
 def test_three_results_first_then_more_on_request(chromium, site):
     """Three results come first (each costs its page's fragment); 显示更多结果 adds five, until none is left."""
-    context = chromium.new_context(service_workers="block")
-    context.set_default_timeout(TIMEOUT_MS)
-    try:
-        page = context.new_page()
-        errors = _watch(page)
+    with _browser_page(chromium) as (page, errors):
         page.goto(site.url(""), wait_until="load")
         _open_search(page)
         _type(page, "2080505")
@@ -261,8 +246,6 @@ def test_three_results_first_then_more_on_request(chromium, site):
         assert _results(page, "2080505")[:3] == first
         assert more.is_hidden() == (total <= 8)
         assert errors == []
-    finally:
-        context.close()
 
 
 def _gzip_size(response) -> tuple[int, int]:
@@ -287,10 +270,7 @@ def test_a_page_load_fetches_no_index_and_no_sitemap(chromium, site, path):
     """Every request of a page load, up to network idle: none is Pagefind's, an index chunk or the sitemap
     (Material's instant navigation asks for sitemap.xml only at the reader's first gesture); the search
     dialog is closed. Prints the requests with their gzip sizes."""
-    context = chromium.new_context(service_workers="block")
-    context.set_default_timeout(TIMEOUT_MS)
-    try:
-        page = context.new_page()
+    with _browser_page(chromium) as (page, _):
         log: list = []
         page.on("response", lambda r: log.append(r))
         page.goto(site.url(path), wait_until="load")
@@ -305,8 +285,6 @@ def test_a_page_load_fetches_no_index_and_no_sitemap(chromium, site, path):
         # the reader's first gesture: now Material gets its sitemap
         with page.expect_response(lambda r: urlsplit(r.url).path == "/sitemap.xml"):
             page.mouse.move(200, 300)
-    finally:
-        context.close()
 
 
 def test_the_first_click_still_navigates_instantly(chromium, site):
@@ -314,15 +292,11 @@ def test_the_first_click_still_navigates_instantly(chromium, site):
     waits for it, and Material's instant navigation opens the page (the document is not reloaded).
     The sitemap is served with the test server's address: Material matches its URLs' host but not the port
     (the build's site_url is 127.0.0.1:8000), so the built one would turn instant navigation off."""
-    context = chromium.new_context(service_workers="block")
-    context.set_default_timeout(TIMEOUT_MS)
     built = (site.dir / "sitemap.xml").read_text(encoding="utf-8")
     home = min(re.findall(r"<loc>([^<]+)</loc>", built), key=len)
-    context.route("**/sitemap.xml", lambda route: route.fulfill(
-        status=200, content_type="application/xml", body=built.replace(f"<loc>{home}", f"<loc>{site.base}")))
-    try:
-        page = context.new_page()
-        errors = _watch(page)
+    with _browser_page(chromium) as (page, errors):
+        page.context.route("**/sitemap.xml", lambda route: route.fulfill(
+            status=200, content_type="application/xml", body=built.replace(f"<loc>{home}", f"<loc>{site.base}")))
         asked: list[str] = []
         page.on("request", lambda r: asked.append(urlsplit(r.url).path))
         page.goto(site.url(R), wait_until="load")
@@ -337,18 +311,13 @@ def test_the_first_click_still_navigates_instantly(chromium, site):
         assert page.evaluate("() => window.sameDocument") is True
         assert asked.count("/sitemap.xml") == 1
         assert errors == []
-    finally:
-        context.close()
 
 
 def test_first_and_second_search_bytes(chromium, site):
     """Opening search and typing fetches Pagefind's runtime and the index chunks for those characters, all
     from the site itself, never Pagefind's prebuilt UI or its web worker; a second query fetches only
     chunks. Prints the bytes (body and gzip) of both (the targets are in juesuan/tools/bench.py)."""
-    context = chromium.new_context(service_workers="block")
-    context.set_default_timeout(TIMEOUT_MS)
-    try:
-        page = context.new_page()
+    with _browser_page(chromium) as (page, _):
         log: list = []
         page.goto(site.url(R + "overview/"), wait_until="load")
         page.wait_for_load_state("networkidle")
@@ -371,8 +340,6 @@ def test_first_and_second_search_bytes(chromium, site):
         assert "pagefind.js" in names and any(n.endswith(".pf_index") for n in names)
         assert [n for n in names if n.startswith(("pagefind-ui", "pagefind-worker", "pagefind-highlight"))] == []
         assert [urlsplit(r.url).path for r in second if not re.search(r"\.pf_(index|fragment)$", r.url)] == []
-    finally:
-        context.close()
 
 
 def test_search_dialog_passes_axe(chromium, site):
@@ -380,10 +347,7 @@ def test_search_dialog_passes_axe(chromium, site):
     from pathlib import Path
 
     axe = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
-    context = chromium.new_context(service_workers="block")
-    context.set_default_timeout(TIMEOUT_MS)
-    try:
-        page = context.new_page()
+    with _browser_page(chromium) as (page, _):
         page.goto(site.url(R + "overview/"), wait_until="load")
         _open_search(page)
         _type(page, "三公经费")
@@ -395,5 +359,3 @@ def test_search_dialog_passes_axe(chromium, site):
         page.keyboard.press("Escape")  # the first clears the search box (type=search), the second closes
         page.keyboard.press("Escape")
         assert page.locator("dialog#site-search").evaluate("d => !d.open")
-    finally:
-        context.close()
