@@ -3,6 +3,7 @@ only, the same pattern as the query's in docs/assets/search.js, and the filters 
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from helpers.paths import ROOT
@@ -57,3 +58,62 @@ def test_markup_is_kept_whatever_its_case_or_quoted_brackets():
         '<DIV title="a>标题"> 正 文 </DIV><H1 data-pagefind-weight="7" CLASS="x"> 题 </H1>'
         '<h1 data-pagefind-weight="7" title="data-pagefind-weight"> 题 </h1>'
         "<p data-x='1>2'> 字 </p><style-x> 样 </style-x><STYLE>p{content:\"字\"}</STYLE>")
+
+
+def _scope_div(units, years, everywhere=False) -> str:
+    """A page's hidden scope as overrides/main.html writes it (values escaped as Jinja's |e does)."""
+    from html import escape
+
+    spans = "".join(f'<span data-pagefind-filter="{n}[data-value]" data-filter="{n}" data-value="{escape(v)}"></span>'
+                    for n, vs in (("unit", units), ("year", years)) for v in vs)
+    return f'<div hidden data-search-scope{" data-search-everywhere" if everywhere else ""} data-pagefind-ignore>{spans}</div>'
+
+
+def test_a_page_is_read_for_the_indexes_from_its_scope():
+    page = "<article><h1>表</h1>" + _scope_div(['单位"甲"&乙'], ["2021"]) + "</article>"
+    assert search_index.indexed("a/index.html", page) == search_index.Indexed("a/index.html", ('单位"甲"&乙',), ("2021",), False)
+    home = _scope_div(["丙"], ["2020", "2019"], everywhere=True)
+    assert search_index.indexed("u/compare/index.html", home) == search_index.Indexed("u/compare/index.html", ("丙",), ("2020", "2019"), True)
+    assert search_index.indexed("about/index.html", "<p>关于</p>") == search_index.Indexed("about/index.html", (), (), True)
+    both = _scope_div(["甲", "乙"], ["2021"])  # a page of two units belongs to neither: the site index holds it
+    assert search_index.indexed("x/index.html", both).everywhere is True
+
+
+def test_a_units_index_is_named_by_a_hash_of_its_name():
+    assert search_index.unit_key("米易县城乡居民养老保险事务中心") == "0c4d3b213629ccff"
+    assert search_index.unit_key("../..") == hashlib.sha256(b"../..").hexdigest()[:16]  # never the name itself
+    assert re.fullmatch(r"[0-9a-f]{16}", search_index.unit_key("a/b"))
+
+
+def _site():
+    I = search_index.Indexed  # noqa: E741,N806
+    return [I("index.html", (), (), True), I("about/index.html", (), (), True),
+            I("a-2021/index.html", ("甲",), ("2021",), True), I("a-2021/tables/01/index.html", ("甲",), ("2021",), False),
+            I("a-2020/index.html", ("甲",), ("2020",), True), I("a-2020/tables/01/index.html", ("甲",), ("2020",), False),
+            I("a/compare/index.html", ("甲",), ("2021", "2020"), True),
+            I("b-2021/index.html", ("乙",), ("2021",), True), I("b-2021/tables/01/index.html", ("乙",), ("2021",), False)]
+
+
+def test_up_to_the_limit_one_index_holds_every_page():
+    for limit in (None, 3, 5):
+        shards, scopes = search_index.plan(_site(), limit)
+        assert shards == {"": [p.rel for p in _site()]}
+        assert scopes == {"full": True, "years": ["2021", "2020"],
+                          "units": [{"name": "乙", "index": "", "years": ["2021"]}, {"name": "甲", "index": "", "years": ["2021", "2020"]}]}
+
+
+def test_above_the_limit_each_unit_has_its_index_and_the_site_index_holds_the_home_pages():
+    shards, scopes = search_index.plan(_site(), 2)  # three reports
+    a, b = f"unit/{search_index.unit_key('甲')}/", f"unit/{search_index.unit_key('乙')}/"
+    assert shards == {
+        "": ["index.html", "about/index.html", "a-2021/index.html", "a-2020/index.html", "a/compare/index.html", "b-2021/index.html"],
+        b: ["b-2021/index.html", "b-2021/tables/01/index.html"],
+        a: ["a-2021/index.html", "a-2021/tables/01/index.html", "a-2020/index.html", "a-2020/tables/01/index.html",
+            "a/compare/index.html"],
+    }
+    assert scopes == {"full": False, "years": ["2021", "2020"],
+                      "units": [{"name": "乙", "index": b, "years": ["2021"]}, {"name": "甲", "index": a, "years": ["2021", "2020"]}]}
+
+
+def test_the_kinds_in_the_site_index_are_the_home_pages():
+    assert search_index.EVERYWHERE == {"report_home", "compare"}

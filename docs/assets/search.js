@@ -10,7 +10,9 @@
  * pages with the phrase come first, each group in Pagefind's order. Results are built with
  * textContent only: no text of the index is ever parsed as HTML.
  *
- * Filters: unit and year (data-pagefind-filter, overrides/main.html). On a report's page they start
+ * Filters: unit and year (data-pagefind-filter, overrides/main.html); their options come from pagefind/scopes.json,
+ * which also names the index of each unit: a large site has one per unit, and 全部单位 then searches the site's
+ * own pages and each report's and unit's home page (juesuan/site/search_index.py). On a report's page they start
  * at that report (its data-search-scope), elsewhere at all. A result link carries the query
  * (?highlight=…); the page it opens marks the query's words with pagefind-highlight.js, loaded only then.
  */
@@ -97,40 +99,63 @@
   var list = dialog.querySelector("[data-site-search-results]");
   var more = dialog.querySelector("[data-site-search-more]");
   var selects = Array.prototype.slice.call(dialog.querySelectorAll("[data-site-search-filter]"));
-  var pagefind = null, loading = null, latest = 0, timer = null, shown = [], query = "";
+  var note = dialog.querySelector("[data-site-search-note]");
+  var module = null, scopes = null, indexes = {}, loading = null, latest = 0, timer = null, shown = [], query = "";
 
   function start() {
     if (!loading) {
       dialog.setAttribute("data-state", "loading");
-      loading = import(bundle + "pagefind.js")
-        .then(function (pf) {
-          // noWorker: Pagefind's web worker would be one more file (≈12 KB gzip) for no gain at this size.
-          return pf.options({noWorker: true, baseUrl: root.pathname, excerptLength: 36}).then(function () { return pf; });
-        })
-        .then(function (pf) { return pf.filters().then(function (values) { fillFilters(values); return pf; }); })
-        .then(function (pf) {
-          pagefind = pf;
-          dialog.setAttribute("data-state", "ready");
-          if (input.value.trim()) search();
-        })
-        .catch(function (err) {
-          loading = null;
-          dialog.setAttribute("data-state", "failed");
-          status.textContent = "搜索暂时无法加载，请稍后再试。";
-          throw err;
-        });
+      loading = Promise.all([import(bundle + "pagefind.js"), fetch(bundle + "scopes.json").then(function (r) {
+        if (!r.ok) throw new Error("scopes.json: HTTP " + r.status);
+        return r.json();
+      })]).then(function (got) {
+        module = got[0];
+        scopes = got[1];
+        fillFilters();
+        return index();
+      }).then(function () {
+        dialog.setAttribute("data-state", "ready");
+        if (input.value.trim()) search();
+      }).catch(function (err) {
+        loading = null;
+        dialog.setAttribute("data-state", "failed");
+        status.textContent = "搜索暂时无法加载，请稍后再试。";
+        throw err;
+      });
     }
     return loading;
   }
 
-  /** The index's filter values → the options of the unit and year lists; this page's report selected. */
-  function fillFilters(values) {
+  /** The chosen unit → the folder of the index that holds its pages (scopes.json; "" the site's index). */
+  function folder() {
+    var unit = filters().unit;
+    var found = (scopes.units || []).filter(function (u) { return u.name === unit; })[0];
+    return found ? found.index : "";
+  }
+
+  /** The index of the chosen scope → a Pagefind instance of it, made once per visit. A large site has one index per
+   * unit (juesuan/site/search_index.py); each instance fetches its own WebAssembly the first time it is searched. */
+  function index() {
+    var at = folder();
+    if (!indexes[at]) {
+      // noWorker: Pagefind's web worker would be one more file (≈12 KB gzip) for no gain at this size.
+      var made = module.createInstance({basePath: new URL(at, bundle).pathname, noWorker: true});
+      indexes[at] = made.options({baseUrl: root.pathname, excerptLength: 36})
+        .then(function () { return made.init(); })
+        .then(function () { return made; })
+        .catch(function (err) { delete indexes[at]; throw err; });
+    }
+    return indexes[at];
+  }
+
+  /** scopes.json → the options of the unit and year lists; this page's report selected. */
+  function fillFilters() {
+    var values = {unit: (scopes.units || []).map(function (u) { return u.name; }), year: scopes.years || []};
     selects.forEach(function (select) {
-      var name = select.getAttribute("data-site-search-filter");
       var keep = select.options[0];
       select.textContent = "";
       select.appendChild(keep);
-      Object.keys(values[name] || {}).sort().reverse().forEach(function (value) {
+      (values[select.getAttribute("data-site-search-filter")] || []).forEach(function (value) {
         var o = el("option", null, value);
         o.value = value;
         select.appendChild(o);
@@ -147,6 +172,12 @@
       var value = mine.length === 1 ? mine[0].getAttribute("data-value") : "";
       select.value = Array.prototype.some.call(select.options, function (o) { return o.value === value; }) ? value : "";
     });
+    explain();
+  }
+
+  /** On a large site 全部单位 searches the site's pages and the home pages only: the note under the lists says so. */
+  function explain() {
+    if (note) note.hidden = !scopes || scopes.full || !!filters().unit;
   }
 
   function filters() {
@@ -158,13 +189,15 @@
   function search() {
     var q = input.value.trim();
     var token = ++latest;
-    if (!pagefind) return;
+    if (!scopes) return;
     if (!q) { list.textContent = ""; status.textContent = ""; more.hidden = true; return; }
     var words = spaced(q.replace(/"/g, " ")).trim();
     var opts = {filters: filters()};
     dialog.setAttribute("aria-busy", "true");
     status.textContent = "正在搜索“" + q + "”……";
-    Promise.all([pagefind.search(words, opts), pagefind.search("\"" + words + "\"", opts)]).then(function (found) {
+    index().then(function (pagefind) {
+      return Promise.all([pagefind.search(words, opts), pagefind.search("\"" + words + "\"", opts)]);
+    }).then(function (found) {
       if (token !== latest) return;
       var phrase = {};
       found[1].results.forEach(function (r) { phrase[r.id] = r; });
@@ -224,7 +257,7 @@
 
   function open() {
     if (!dialog.open) dialog.showModal();
-    if (pagefind) scopeToPage();  // instant navigation may have brought another report's page
+    if (scopes) scopeToPage();  // instant navigation may have brought another report's page
     input.focus();
     start().then(function () { if (input.value.trim()) search(); });
   }
@@ -235,7 +268,7 @@
 
   input.addEventListener("input", function (ev) { if (!ev.isComposing) schedule(); });
   input.addEventListener("compositionend", schedule);
-  selects.forEach(function (s) { s.addEventListener("change", search); });
+  selects.forEach(function (s) { s.addEventListener("change", function () { explain(); search(); }); });
   more.addEventListener("click", function () { page(latest); });
   dialog.querySelector("[data-site-search-form]").addEventListener("submit", function (ev) { ev.preventDefault(); search(); });
 

@@ -18,7 +18,7 @@ from juesuan.data.loader import Report, reports
 from juesuan.data import messages
 from juesuan.data.problems import PackageError, PackageLacks
 from juesuan.paths import ROOT, VENDOR
-from juesuan.site import downloads, macros, pages, reuse, search_index
+from juesuan.site import downloads, macros, pages, publish, reuse, search_index
 from juesuan.site.pages import PageSpec
 
 
@@ -49,7 +49,7 @@ def index_search(config) -> None:
     the browser fetches only once a reader opens search (docs/assets/search.js).
     """
     try:
-        search_index.write_index(Path(config.site_dir))
+        search_index.write_index(Path(config.site_dir), publish.limit(config, "search_full_max"))
     except RuntimeError as exc:
         raise Abort(str(exc)) from None
 
@@ -76,6 +76,7 @@ def page_meta(src: str, meta: dict) -> None:
         meta["title"] = html.escape(spec.title)
         meta["description"] = html.escape(spec.description)
         meta["search_weight"] = search_index.weight(spec.kind)
+        meta["search_everywhere"] = spec.kind in search_index.EVERYWHERE  # main.html marks it for the site index
     if SCOPES.get(src):
         meta["search_scope"] = SCOPES[src]  # overrides/main.html writes it escaped, as Pagefind filters
 

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from juesuan.data.loader import Report
 from juesuan.paths import TEMPLATES
-from juesuan.site import context, render
+from juesuan.site import context, publish, render
 from juesuan.site.pages import PageSpec
 
 _jinja = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
@@ -41,13 +41,6 @@ def register(page: Page) -> str:
     return f"{{{{ generated_page({page.spec.src!r}) }}}}\n"
 
 
-def _limit(conf, name: str) -> int | None:
-    """A count limit of mkdocs.yml extra (a whole number, possibly from the environment; checked by site/publish.py)
-    → int; None (no limit) when unset or empty."""
-    value = str((conf.get("extra") or {}).get(name) or "").strip()
-    return int(value) if value else None
-
-
 def define_env(env) -> None:
     """Register the macro that pages call."""
 
@@ -63,7 +56,7 @@ def define_env(env) -> None:
         here = env.page.url if env.page else ""
         spec = found.spec
         if spec.kind == "site_home":
-            ctx = context.for_site_home(spec, list(found.reports), here, absolute, _limit(env.conf, "home_cards_max"))
+            ctx = context.for_site_home(spec, list(found.reports), here, absolute, publish.limit(env.conf, "home_cards_max"))
         elif spec.kind == "compare":
             ctx = context.for_compare_page(spec, list(found.reports), here, absolute)
         else:

@@ -51,4 +51,11 @@ def problems(env: Mapping[str, str], site_url: str | None, extra: Mapping) -> li
 
 
 # The large-site limits of mkdocs.yml extra → the environment variable that sets each.
-LIMITS = {"home_cards_max": "HOME_CARDS_MAX", "nav_sections_max": "NAV_SECTIONS_MAX"}
+LIMITS = {"home_cards_max": "HOME_CARDS_MAX", "nav_sections_max": "NAV_SECTIONS_MAX", "search_full_max": "SEARCH_FULL_MAX"}
+
+
+def limit(conf, name: str) -> int | None:
+    """A count limit of mkdocs.yml extra (a whole number, possibly from the environment; checked by problems() above)
+    → int; None (no limit) when unset or empty."""
+    value = str((conf.get("extra") or {}).get(name) or "").strip()
+    return int(value) if value else None

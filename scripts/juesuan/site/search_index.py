@@ -13,15 +13,23 @@ search.js removes them from the excerpts it shows.
 
 from __future__ import annotations
 
+import hashlib
+import html
+import json
+import logging
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from juesuan import cache
+
+log = logging.getLogger("mkdocs.juesuan.search_index")  # MkDocs prints its children's INFO lines (not with -q)
 
 # Pages that list or check every figure repeat the words of the pages that explain them; a reader looking
 # for a word wants the explanation or the table first (issue 12), so their words weigh less (Pagefind's
@@ -81,26 +89,126 @@ def spaced_html(html: str) -> str:
     return "".join(out)
 
 
-def write_index(site: Path, bundle: str = "pagefind") -> None:
-    """The built site → <site>/<bundle>/, Pagefind's index of the spaced copies of its pages.
+# A large site (more reports than mkdocs.yml extra.search_full_max) gets one index per unit, holding every page of its
+# reports, and a site index (全部单位) of the pages that speak for the whole site or a whole report or unit: the site's
+# own pages and the kinds below (issue 12). One index of every page grows with every report: Pagefind holds it in
+# memory while it writes it (2.3 GB at 300 reports), rewrites all of it when one report changes, and a reader's first
+# search fetches its page list (about 8 bytes gzip per page) and each character's entries for every page. A unit's
+# index stays the size of one unit; the site index grows by one page per report. Up to the limit one index holds
+# every page and 全部单位 searches all of it.
+EVERYWHERE = {"report_home", "compare"}
+UNITS = "unit"  # <bundle>/unit/<key>/: one index per unit (key: a hash of its name, never the name itself)
+SCOPES = "scopes.json"  # <bundle>/scopes.json: the units and years, and the index of each (search.js reads it)
+# What a unit's index needs in the browser; the JS and CSS Pagefind writes beside it are served once, from <bundle>/.
+_INDEX_FILES = re.compile(r"pagefind-entry\.json|pagefind\.[\w-]+\.pf_meta|wasm\.[\w-]+\.pagefind|(?:index|fragment|filter)/[^/]+")
 
-    RuntimeError, with Pagefind's output, when Pagefind fails or writes no index."""
+# main.html's hidden scope of a page: its unit and year filters, and whether the site index holds it.
+_SCOPE = re.compile(r"<div hidden data-search-scope([^>]*)>(.*?)</div>", re.S)
+_FILTER = re.compile(r'data-filter="(unit|year)" data-value="([^"]*)"')
+
+
+@dataclass(frozen=True)
+class Indexed:
+    """A built page as the search indexes see it: its path in the site, its units and years, whether the site index holds it."""
+
+    rel: str
+    units: tuple[str, ...]
+    years: tuple[str, ...]
+    everywhere: bool
+
+
+def indexed(rel: str, page: str) -> Indexed:
+    """A page's path and HTML → what the indexes need of it (main.html writes the scope; a page without one is the site's)."""
+    m = _SCOPE.search(page)
+    if not m:
+        return Indexed(rel, (), (), True)
+    found: dict[str, list[str]] = {"unit": [], "year": []}
+    for name, value in _FILTER.findall(m.group(2)):
+        found[name].append(html.unescape(value))
+    return Indexed(rel, tuple(found["unit"]), tuple(found["year"]), "data-search-everywhere" in m.group(1) or len(found["unit"]) != 1)
+
+
+def unit_key(name: str) -> str:
+    """A unit's name → the folder of its index (a hash: a name from a package never names a file)."""
+    return hashlib.sha256(name.encode("utf-8")).hexdigest()[:16]
+
+
+def plan(pages: list[Indexed], full_max: int | None) -> tuple[dict[str, list[str]], dict]:
+    """The site's pages and the limit → {index folder under the bundle ("" the site index): its pages}, and the scopes
+    search.js reads: {"full": whether 全部单位 searches every page, "years": all years, "units": [{name, index, years}]}."""
+    units: dict[str, set[str]] = {}
+    for p in pages:
+        if len(p.units) == 1:
+            units.setdefault(p.units[0], set()).update(p.years)
+    reports = {(p.units[0], y) for p in pages if len(p.units) == 1 for y in p.years}
+    full = full_max is None or len(reports) <= full_max
+    shards: dict[str, list[str]] = {"": [p.rel for p in pages if full or p.everywhere]}
+    if not full:
+        for name in sorted(units):
+            shards[f"{UNITS}/{unit_key(name)}/"] = [p.rel for p in pages if p.units == (name,)]
+    scopes = {"full": full, "years": sorted({y for ys in units.values() for y in ys}, reverse=True),
+              "units": [{"name": name, "index": "" if full else f"{UNITS}/{unit_key(name)}/", "years": sorted(units[name], reverse=True)}
+                        for name in sorted(units)]}
+    return shards, scopes
+
+
+def write_index(site: Path, full_max: int | None = None, bundle: str = "pagefind") -> dict:
+    """The built site → <site>/<bundle>/: Pagefind's indexes of the spaced copies of its pages (one, or one per unit and
+    the site index above full_max reports, see EVERYWHERE) and scopes.json → the scopes written.
+
+    An index whose pages are unchanged comes from the build cache. RuntimeError, with Pagefind's output, when
+    Pagefind fails or writes no index."""
+    pages = []
+    for page in sorted(site.rglob("*.html")):  # in one order: Pagefind numbers pages as it finds them
+        rel = page.relative_to(site).as_posix()
+        if rel.split("/")[0] != bundle:
+            pages.append(indexed(rel, page.read_text(encoding="utf-8")))
+    shards, scopes = plan(pages, full_max)
+    out = site / bundle
+    shutil.rmtree(out, ignore_errors=True)
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # each index is one Pagefind process
+        reused = sum(pool.map(lambda item: _shard(site, item[1], out / item[0], top=not item[0]), shards.items()))
+    log.info(f"Search index: reused {reused} of {len(shards)} indexes")  # the tests read this line
+    (out / SCOPES).write_text(json.dumps(scopes, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return scopes
+
+
+def _shard(site: Path, rels: list[str], dest: Path, top: bool) -> bool:
+    """Pages of the site → Pagefind's index of their spaced copies in dest → whether it came from the build cache."""
     with tempfile.TemporaryDirectory(prefix="search-index-") as tmp:
-        copies = Path(tmp)
-        for page in sorted(site.rglob("*.html")):  # in one order: Pagefind numbers pages as it finds them
-            rel = page.relative_to(site)
-            if rel.parts[0] == bundle:
-                continue
-            (copies / rel).parent.mkdir(parents=True, exist_ok=True)
+        copies, digest = Path(tmp) / "pages", hashlib.sha256()
+        for rel in rels:
             # an unchanged page's copy comes from the build cache: spacing every page was most of an incremental build
-            (copies / rel).write_text(cache.of_text("spaced", page.read_text(encoding="utf-8"), spaced_html), encoding="utf-8")
-        shutil.rmtree(site / bundle, ignore_errors=True)
-        # zh: one index for the whole site; with the text spaced, Pagefind's own segmentation keeps the characters.
-        done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(copies), "--output-path",
-                               str(site / bundle), "--force-language", "zh"], capture_output=True, text=True,
-                              env={**os.environ, "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": str(INDEX_CHUNK_BYTES)})
-    if done.returncode != 0 or not (site / bundle / "pagefind-entry.json").is_file():
-        raise RuntimeError(f"Pagefind could not index {site} (exit {done.returncode}):\n{done.stdout}{done.stderr}")
+            text = cache.of_text("spaced", (site / rel).read_text(encoding="utf-8"), spaced_html).encode("utf-8")
+            (copies / rel).parent.mkdir(parents=True, exist_ok=True)
+            (copies / rel).write_bytes(text)
+            name = rel.encode("utf-8")
+            digest.update(b"%d:%s%d:%s" % (len(name), name, len(text), text))
+        k = cache.key("search-index", digest.hexdigest(), top, INDEX_CHUNK_BYTES)
+        stored = cache.read_bundle("search-index", k)
+        if stored is None:
+            built = Path(tmp) / "index"
+            _pagefind(copies, built, dest)
+            made = [f.relative_to(built).as_posix() for f in sorted(built.rglob("*")) if f.is_file()]
+            made = [rel for rel in made if top or _INDEX_FILES.fullmatch(rel)]
+            cache.write_bundle("search-index", k, [({"path": rel}, (built / rel).read_bytes()) for rel in made])
+            files = [(rel, built / rel) for rel in made]
+        else:
+            files = [(record["path"], path) for record, path in stored]
+        for rel, path in files:
+            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, dest / rel)
+    return stored is not None
+
+
+def _pagefind(copies: Path, built: Path, dest: Path) -> None:
+    """Spaced copies of pages → Pagefind's index of them in built (dest: where it will be published, for the message)."""
+    # zh: with the text spaced, Pagefind's own segmentation keeps the characters.
+    done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(copies), "--output-path", str(built),
+                           "--force-language", "zh"], capture_output=True, text=True,
+                          env={**os.environ, "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": str(INDEX_CHUNK_BYTES)})
+    if done.returncode != 0 or not (built / "pagefind-entry.json").is_file():
+        raise RuntimeError(f"Pagefind could not write the search index {dest} (exit {done.returncode}):\n{done.stdout}{done.stderr}")
 
 
 def scope(shown) -> dict[str, list[str]]:
