@@ -5,11 +5,13 @@ result equals a cold build of the changed input byte for byte.
 The packages are the real one and two synthetic years of one unit (so the site has a year-on-year page), copied to a
 temporary folder; every build has its own output folder and a build cache chosen by SITE_CACHE. Pagefind's index is
 left out of the byte comparison: Pagefind writes a different index for the same pages from one run to the next (two
-cold builds of one input differ there too), so it is compared by its list of files' kinds instead.
+cold builds of one input differ there too), so it is compared by its list of files' kinds instead. The site is
+searched as a large one is (one index per unit, SEARCH_FULL_MAX=1): an unchanged unit's index is reused as it was.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -17,11 +19,14 @@ from pathlib import Path
 import pytest
 
 from helpers.build import copy_project, mkdocs_build
+from juesuan.data.loader import load
 from juesuan.tools import synth
 
 pytestmark = pytest.mark.slow
 
 REUSED = re.compile(r"Build cache: reused (\d+) of (\d+) generated pages and the files of (\d+) of (\d+) reports and units")
+INDEXES = re.compile(r"Search index: reused (\d+) of (\d+) indexes")
+SEARCH = {}  # build folder → (search indexes reused, indexes)
 
 
 def _packages(root: Path) -> Path:
@@ -32,12 +37,14 @@ def _packages(root: Path) -> Path:
 
 
 def _build(out: Path, project: Path, packages: Path, cache: Path) -> tuple[int, int, int, int]:
-    """Build the project into out with this build cache (charts cached beside it) → the reuse line's numbers."""
+    """Build the project into out with this build cache (charts cached beside it) → the reuse line's numbers (the search
+    index line's into SEARCH). SEARCH_FULL_MAX=1: the site is searched as a large one is, an index per unit."""
     done = mkdocs_build(out, project, DATAPACKAGE_DIR=str(packages), SITE_CACHE=str(cache), CHART_CACHE=str(cache.parent / "charts"),
-                        SOURCE_DATE_EPOCH="0")
+                        SOURCE_DATE_EPOCH="0", SEARCH_FULL_MAX="1")
     assert done.returncode == 0, f"mkdocs build failed ({done.returncode}):\n{done.stdout[-3000:]}"
-    found = REUSED.findall(done.stdout)
-    assert len(found) == 1, done.stdout[-3000:]
+    found, indexes = REUSED.findall(done.stdout), INDEXES.findall(done.stdout)
+    assert len(found) == 1 and len(indexes) == 1, done.stdout[-3000:]
+    SEARCH[out] = tuple(int(x) for x in indexes[0])
     return tuple(int(x) for x in found[0])
 
 
@@ -45,6 +52,10 @@ def _files(site: Path) -> dict[str, bytes]:
     """Every file of a build but Pagefind's index → its bytes."""
     return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*"))
             if p.is_file() and p.relative_to(site).parts[0] != "pagefind"}
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _index_kinds(site: Path) -> list[str]:
@@ -78,6 +89,7 @@ def test_cold_build_reuses_nothing(builds):
     assert (pages, kept) == (0, 0)
     assert total_kept == 3 + 1  # three reports, one unit with a year-on-year page
     assert total_pages > 3 * 20
+    assert SEARCH[builds[0]["cold"][0]] == (0, 3)  # the site index and one per unit
 
 
 def test_unchanged_input_reuses_every_page_and_is_byte_identical(builds):
@@ -88,6 +100,7 @@ def test_unchanged_input_reuses_every_page_and_is_byte_identical(builds):
     assert _differing(a, b) == []
     assert len(a) > 500
     assert _index_kinds(cold) == _index_kinds(again)
+    assert SEARCH[again] == (3, 3)
 
 
 def test_one_changed_package_rebuilds_only_its_pages_and_equals_a_cold_build(builds):
@@ -107,6 +120,12 @@ def test_one_changed_package_rebuilds_only_its_pages_and_equals_a_cold_build(bui
     assert outside == []
     assert f"{slug}/index.html" in moved and f"{unit}/compare/index.html" in moved
     assert any(p.startswith(f"{slug}/downloads/") for p in moved) and any(p.startswith(f"{slug}/charts/") for p in moved)
+    # Search: the changed unit's index and the site index (its home pages changed) are made again; the other unit's is reused.
+    assert (SEARCH[changed], SEARCH[cold]) == ((1, 3), (0, 3))
+    other = json.loads((changed / "pagefind" / "scopes.json").read_text(encoding="utf-8"))["units"]
+    kept_index = [u["index"] for u in other if u["name"] != load(folder).meta["unit"]]
+    assert len(kept_index) == 1
+    assert _tree(before / "pagefind" / kept_index[0]) == _tree(changed / "pagefind" / kept_index[0]) != {}
 
 
 def test_a_build_that_warns_stores_no_page(tmp_path):

@@ -4,15 +4,20 @@ the real report's URLs."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import shutil
 from decimal import Decimal
 from html import unescape
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from helpers.build import build_or_fail
+from helpers.search import browser_page, choose, open_search, results, selected, typed
+from helpers.server import serve
 from juesuan.tools import synth
 from juesuan.data.loader import load
 from juesuan.site.pages import pages
@@ -95,10 +100,11 @@ def test_real_report_urls_unchanged(multisite):
 
 @pytest.fixture(scope="module")
 def crowded(packages, tmp_path_factory) -> Path:
-    """The same packages built as a large site is (issue 12): limits below their counts, one report per home row and
-    one unit per nav (mkdocs.yml extra.home_cards_max and nav_sections_max, read from the environment)."""
+    """The same packages built as a large site is (issue 12): limits below their counts, one report per home row,
+    one unit per nav and a search index per unit (mkdocs.yml extra.home_cards_max, nav_sections_max and
+    search_full_max, read from the environment)."""
     return build_or_fail(tmp_path_factory.mktemp("crowded") / "site", DATAPACKAGE_DIR=str(packages),
-                         HOME_CARDS_MAX="2", NAV_SECTIONS_MAX="1")
+                         HOME_CARDS_MAX="2", NAV_SECTIONS_MAX="1", SEARCH_FULL_MAX="1")
 
 
 def _index_rows(html: str) -> list[tuple[str, str, str]]:
@@ -163,3 +169,64 @@ def test_home_has_cards_up_to_the_limit_then_rows_by_unit(packages):
     assert crowded.cards is False
     assert [(unit, [e[0].meta["year"] for e in entries]) for unit, entries in crowded.by_unit] == [
         ("合成测试单位001", [2020, 2019]), ("米易县城乡居民养老保险事务中心", [2021])]
+
+
+SYN, MIYI = "合成测试单位001", "米易县城乡居民养老保险事务中心"
+
+
+def _index(name: str) -> str:
+    """A unit's name → the folder of its search index: a hash of the name (juesuan/site/search_index.py unit_key)."""
+    return "unit/" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:16] + "/"
+
+
+@pytest.mark.slow
+def test_a_large_site_has_a_search_index_per_unit(crowded):
+    bundle = crowded / "pagefind"
+    assert json.loads((bundle / "scopes.json").read_text(encoding="utf-8")) == {"full": False, "years": ["2021", "2020", "2019"], "units": [
+        {"name": SYN, "index": _index(SYN), "years": ["2020", "2019"]}, {"name": MIYI, "index": _index(MIYI), "years": ["2021"]}]}
+    pages = lambda folder: json.loads((bundle / folder / "pagefind-entry.json").read_text())["languages"]["zh"]["page_count"]  # noqa: E731
+    # the site index: the home, the about page, three report homes and the year-on-year page
+    assert pages("") == 6
+    assert pages(_index(MIYI)) == 34  # every page of the real report (test_real_report_urls_unchanged)
+    assert pages(_index(SYN)) == 34 + 34 + 1  # two years and their year-on-year page
+    assert sorted(p.name for p in (bundle / "unit").iterdir()) == sorted(_index(n).split("/")[1] for n in (SYN, MIYI))
+    # a unit's folder holds its index only: Pagefind's scripts are served once, from pagefind/
+    for name in (SYN, MIYI):
+        files = [p.relative_to(bundle / _index(name)).as_posix() for p in (bundle / _index(name)).rglob("*") if p.is_file()]
+        assert sorted({re.sub(r"[0-9a-f]{6,}", "#", f.split("/")[0]) for f in files}) == [
+            "filter", "fragment", "index", "pagefind-entry.json", "pagefind.zh_#.pf_meta", "wasm.unknown.pagefind"]
+
+
+@pytest.mark.slow
+def test_a_large_sites_search_reads_the_chosen_units_index(crowded, chromium):
+    """On a report's page the search reads that unit's index only; 全部单位 reads the site index (home pages, the note
+    says so); choosing another unit with the keyboard reads that unit's index and finds its tables."""
+    with serve(crowded) as port, browser_page(chromium) as (page, errors):
+        base = f"http://127.0.0.1:{port}/"
+        asked: list[str] = []
+        page.on("request", lambda r: asked.append(urlsplit(r.url).path))
+        page.goto(base + "synthetic-unit001-2020/tables/01/", wait_until="load")
+        open_search(page)
+        assert selected(page) == {"unit": SYN, "year": "2020"}
+        note = page.locator("[data-site-search-note]")
+        assert note.is_hidden()
+        typed(page, "年初结转和结余")
+        assert results(page, "年初结转和结余")[0] == "synthetic-unit001-2020/tables/01/"
+        assert all(p.startswith(("synthetic-unit001-2020/", "synthetic-unit001/")) for p in results(page, "年初结转和结余"))
+        read = sorted({p.split("/")[3] for p in asked if p.startswith("/pagefind/unit/")})
+        assert read == [_index(SYN).split("/")[1]]
+        choose(page, "年度", "Home", "全部年度")
+        assert "synthetic-unit001-2019/tables/01/" in results(page, "年初结转和结余")
+        choose(page, "单位", "Home", "全部单位")
+        assert note.is_visible()
+        typed(page, "决算")
+        homes = {"", "about/", "synthetic-unit001-2020/", "synthetic-unit001-2019/", "synthetic-unit001/compare/", "miyi-cxjmyl-2021/"}
+        found = results(page, "决算")
+        assert found and set(found) <= homes
+        choose(page, "单位", "End", MIYI)
+        assert note.is_hidden()
+        typed(page, "年初结转和结余")
+        assert results(page, "年初结转和结余")[0] == "miyi-cxjmyl-2021/tables/01/"
+        read = sorted({p.split("/")[3] for p in asked if p.startswith("/pagefind/unit/")})
+        assert read == sorted(_index(n).split("/")[1] for n in (SYN, MIYI))
+        assert errors == []

@@ -15,14 +15,13 @@ would send them.
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import re
 from urllib.parse import urlsplit
 
 import pytest
 
-from juesuan.tools.reader import type_query
+from helpers.search import browser_page, choose, open_search, results, selected, typed
 
 pytestmark = pytest.mark.slow  # every test here searches the built site in Chromium
 
@@ -72,61 +71,21 @@ SEARCHES = [
 
 NO_RESULT = "量子引力"  # a word the site never uses
 
-TIMEOUT_MS = 10_000
 # What a page load must not fetch: Pagefind's files and index, an old Lunr index, the sitemap.
 INDEX = re.compile(r"/pagefind[^/]*(/|$)|\.pf_|search_index\.json|sitemap\.xml")
-
-
-_type = type_query  # the benchmark's reader types the same way (juesuan/tools/reader.py)
-
-
-def _open_search(page) -> None:
-    """As a reader: click the header's search button; the box has focus and the index is ready."""
-    page.get_by_role("button", name="搜索", exact=True).click()
-    page.wait_for_selector("#site-search[data-state=ready]")
-    page.wait_for_function("() => document.activeElement && document.activeElement.matches('[data-site-search-input]')")
-
-
-def _results(page, term: str) -> list[str]:
-    """Wait until the dialog reports results for `term` → the result pages in order, site-relative."""
-    page.wait_for_function(
-        "t => { const m = document.querySelector('[data-site-search-status]');"
-        " return m && m.textContent.includes('“' + t + '”') && /结果/.test(m.textContent)"
-        " && !document.querySelector('#site-search[aria-busy]'); }", arg=term)
-    hrefs = page.eval_on_selector_all(".site-search__title a", "els => els.map(e => e.href)")
-    return list(dict.fromkeys(urlsplit(h).path.lstrip("/") for h in hrefs))
-
-
-def _watch(page) -> list[str]:
-    errors: list[str] = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    return errors
-
-
-@contextlib.contextmanager
-def _browser_page(chromium):
-    """A fresh browser context (service workers blocked, the tests' timeout) → (its page, the page's errors); closed after."""
-    context = chromium.new_context(service_workers="block")
-    context.set_default_timeout(TIMEOUT_MS)
-    try:
-        page = context.new_page()
-        yield page, _watch(page)
-    finally:
-        context.close()
 
 
 @pytest.fixture(scope="module")
 def searched(chromium, site):
     """Every query typed once in one search dialog on the home page → {query: result pages or the exception}, errors."""
     out: dict[str, object] = {}
-    with _browser_page(chromium) as (page, errors):
+    with browser_page(chromium) as (page, errors):
         page.goto(site.url(""), wait_until="load")
-        _open_search(page)
+        open_search(page)
         for term, _ in SEARCHES + [(NO_RESULT, None)]:
             try:
-                _type(page, term)
-                out[term] = _results(page, term)
+                typed(page, term)
+                out[term] = results(page, term)
             except Exception as exc:  # reported by the test of that query
                 out[term] = exc
     return out, errors
@@ -164,63 +123,55 @@ def test_checks_and_registers_rank_below_explanations(searched):
 def test_an_ime_composition_is_searched_when_committed(chromium, site):
     """A pinyin IME in Chromium (CDP Input.imeSetComposition): while the reader composes "yanglaojin" nothing is
     searched (no search of the pinyin letters); when the IME commits 养老金 the results come, with no Enter."""
-    with _browser_page(chromium) as (page, errors):
+    with browser_page(chromium) as (page, errors):
         page.goto(site.url(""), wait_until="load")
-        _open_search(page)
+        open_search(page)
         ime = page.context.new_cdp_session(page)
-        for typed in ("y", "yang", "yangl", "yanglao", "yanglaojin"):
-            ime.send("Input.imeSetComposition", {"text": typed, "selectionStart": len(typed), "selectionEnd": len(typed)})
+        for composing in ("y", "yang", "yangl", "yanglao", "yanglaojin"):
+            ime.send("Input.imeSetComposition", {"text": composing, "selectionStart": len(composing), "selectionEnd": len(composing)})
             page.wait_for_timeout(50)
         page.wait_for_timeout(500)  # longer than search.js waits after the last keystroke
         assert page.eval_on_selector("[data-site-search-input]", "e => e.value") == "yanglaojin"
         assert page.eval_on_selector("[data-site-search-status]", "e => e.textContent") == ""
         assert page.eval_on_selector_all(".site-search__result", "els => els.length") == 0
         ime.send("Input.insertText", {"text": "养老金"})
-        assert R + "overview/" in _results(page, "养老金")[:3]
+        assert R + "overview/" in results(page, "养老金")[:3]
         assert errors == []
-
-
-def _selected(page) -> dict[str, str]:
-    return page.eval_on_selector_all("[data-site-search-filter]",
-                                     "els => Object.fromEntries(els.map(e => [e.name, e.selectedOptions[0].textContent]))")
 
 
 def test_filters_start_at_this_report_on_its_pages_and_at_all_elsewhere(chromium, site, report):
     """On a report's page the unit and year lists show that report, and a site page (about/) is not found;
     choosing 全部单位 and 全部年度 with the keyboard finds it. On the home page both lists start at all."""
     unit, year = report.meta["unit"], str(report.meta["year"])
-    with _browser_page(chromium) as (page, errors):
+    with browser_page(chromium) as (page, errors):
         page.goto(site.url(R + "tables/01/"), wait_until="load")
-        _open_search(page)
-        assert _selected(page) == {"unit": unit, "year": year}
+        open_search(page)
+        assert selected(page) == {"unit": unit, "year": year}
         assert page.eval_on_selector_all("[data-site-search-filter=unit] option", "els => els.map(e => e.textContent)") == [
             "全部单位", unit]
-        _type(page, "隐私")
-        assert _results(page, "隐私") == []
-        _type(page, "年初结转和结余")
-        assert all(p.startswith(R) for p in _results(page, "年初结转和结余"))
-        _type(page, "隐私")
-        _results(page, "隐私")
+        typed(page, "隐私")
+        assert results(page, "隐私") == []
+        typed(page, "年初结转和结余")
+        assert all(p.startswith(R) for p in results(page, "年初结转和结余"))
+        typed(page, "隐私")
+        results(page, "隐私")
         for label, everything in (("单位", "全部单位"), ("年度", "全部年度")):
-            page.locator("#site-search").get_by_role("combobox", name=re.compile("^" + label)).focus()
-            page.keyboard.press("Home")  # the first option: all
-            page.wait_for_function("([n, t]) => document.querySelector(`[data-site-search-filter=${n}]`)"
-                                   ".selectedOptions[0].textContent === t", arg=["unit" if label == "单位" else "year", everything])
-        assert _selected(page) == {"unit": "全部单位", "year": "全部年度"}
-        assert _results(page, "隐私") == ["about/"]
+            choose(page, label, "Home", everything)  # the first option: all
+        assert selected(page) == {"unit": "全部单位", "year": "全部年度"}
+        assert results(page, "隐私") == ["about/"]
 
         page.goto(site.url(""), wait_until="load")
-        _open_search(page)
-        assert _selected(page) == {"unit": "全部单位", "year": "全部年度"}
+        open_search(page)
+        assert selected(page) == {"unit": "全部单位", "year": "全部年度"}
         assert errors == []
 
 
 def test_a_result_opens_its_page_with_the_query_marked(chromium, site):
-    with _browser_page(chromium) as (page, errors):
+    with browser_page(chromium) as (page, errors):
         page.goto(site.url(""), wait_until="load")
-        _open_search(page)
-        _type(page, "使用非财政拨款结余")
-        assert _results(page, "使用非财政拨款结余") == [R + "tables/01/"]
+        open_search(page)
+        typed(page, "使用非财政拨款结余")
+        assert results(page, "使用非财政拨款结余") == [R + "tables/01/"]
         page.locator(".site-search__title a").first.click()
         page.wait_for_url(re.compile(re.escape(site.url(R + "tables/01/")) + r"\?highlight="))
         page.wait_for_selector("mark.search-highlight")
@@ -232,18 +183,18 @@ def test_a_result_opens_its_page_with_the_query_marked(chromium, site):
 
 def test_three_results_first_then_more_on_request(chromium, site):
     """Three results come first (each costs its page's fragment); 显示更多结果 adds five, until none is left."""
-    with _browser_page(chromium) as (page, errors):
+    with browser_page(chromium) as (page, errors):
         page.goto(site.url(""), wait_until="load")
-        _open_search(page)
-        _type(page, "2080505")
-        first = _results(page, "2080505")
+        open_search(page)
+        typed(page, "2080505")
+        first = results(page, "2080505")
         total = int(re.search(r"找到 (\d+) 个", page.text_content("[data-site-search-status]")).group(1))
         assert len(first) == 3 and total > 3
         more = page.get_by_role("button", name="显示更多结果")
         more.focus()
         page.keyboard.press("Enter")
         page.wait_for_function("n => document.querySelectorAll('.site-search__result').length === n", arg=min(total, 8))
-        assert _results(page, "2080505")[:3] == first
+        assert results(page, "2080505")[:3] == first
         assert more.is_hidden() == (total <= 8)
         assert errors == []
 
@@ -270,7 +221,7 @@ def test_a_page_load_fetches_no_index_and_no_sitemap(chromium, site, path):
     """Every request of a page load, up to network idle: none is Pagefind's, an index chunk or the sitemap
     (Material's instant navigation asks for sitemap.xml only at the reader's first gesture); the search
     dialog is closed. Prints the requests with their gzip sizes."""
-    with _browser_page(chromium) as (page, _):
+    with browser_page(chromium) as (page, _):
         log: list = []
         page.on("response", lambda r: log.append(r))
         page.goto(site.url(path), wait_until="load")
@@ -294,7 +245,7 @@ def test_the_first_click_still_navigates_instantly(chromium, site):
     (the build's site_url is 127.0.0.1:8000), so the built one would turn instant navigation off."""
     built = (site.dir / "sitemap.xml").read_text(encoding="utf-8")
     home = min(re.findall(r"<loc>([^<]+)</loc>", built), key=len)
-    with _browser_page(chromium) as (page, errors):
+    with browser_page(chromium) as (page, errors):
         page.context.route("**/sitemap.xml", lambda route: route.fulfill(
             status=200, content_type="application/xml", body=built.replace(f"<loc>{home}", f"<loc>{site.base}")))
         asked: list[str] = []
@@ -317,19 +268,19 @@ def test_first_and_second_search_bytes(chromium, site):
     """Opening search and typing fetches Pagefind's runtime and the index chunks for those characters, all
     from the site itself, never Pagefind's prebuilt UI or its web worker; a second query fetches only
     chunks. Prints the bytes (body and gzip) of both (the targets are in juesuan/tools/bench.py)."""
-    with _browser_page(chromium) as (page, _):
+    with browser_page(chromium) as (page, _):
         log: list = []
         page.goto(site.url(R + "overview/"), wait_until="load")
         page.wait_for_load_state("networkidle")
         page.on("response", lambda r: log.append(r))
-        _open_search(page)
-        _type(page, "养老金")
-        assert R + "overview/" in _results(page, "养老金")
+        open_search(page)
+        typed(page, "养老金")
+        assert R + "overview/" in results(page, "养老金")
         page.wait_for_load_state("networkidle")
         first = list(log)
         log.clear()
-        _type(page, "2080505")
-        assert R + "tables/06/" in _results(page, "2080505")
+        typed(page, "2080505")
+        assert R + "tables/06/" in results(page, "2080505")
         page.wait_for_load_state("networkidle")
         second = list(log)
         _print("first search", first)
@@ -347,11 +298,11 @@ def test_search_dialog_passes_axe(chromium, site):
     from pathlib import Path
 
     axe = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
-    with _browser_page(chromium) as (page, _):
+    with browser_page(chromium) as (page, _):
         page.goto(site.url(R + "overview/"), wait_until="load")
-        _open_search(page)
-        _type(page, "三公经费")
-        _results(page, "三公经费")
+        open_search(page)
+        typed(page, "三公经费")
+        results(page, "三公经费")
         page.add_script_tag(path=str(axe))
         violations = page.evaluate("""async () => (await axe.run(document.querySelector('#site-search'),
             {resultTypes: ['violations']})).violations.map(v => v.id + ': ' + v.nodes.length)""")
