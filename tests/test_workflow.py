@@ -465,6 +465,7 @@ def test_hook_refuses_a_deployment_build_without_a_published_address(reports_hoo
                                                   "address; it is 'http://example.org/form'"),
     ({"home_cards_max": "six"}, "HOME_CARDS_MAX (mkdocs.yml extra.home_cards_max) must be a whole number of 0 or more; it is 'six'"),
     ({"nav_sections_max": "-1"}, "NAV_SECTIONS_MAX (mkdocs.yml extra.nav_sections_max) must be a whole number of 0 or more; it is '-1'"),
+    ({"search_full_max": "12.5"}, "SEARCH_FULL_MAX (mkdocs.yml extra.search_full_max) must be a whole number of 0 or more; it is '12.5'"),
 ])
 def test_hook_refuses_an_extra_setting_that_is_not_one(reports_hook, monkeypatch, extra, message):
     from mkdocs.exceptions import PluginError
