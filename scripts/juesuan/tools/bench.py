@@ -163,11 +163,12 @@ def import_time(work: Path) -> dict:
 
 
 def pages(site: Path, no_lighthouse: bool) -> dict:
-    """The smallest site → its table page and heaviest chart page before/after charts are live; Lighthouse scores."""
+    """The smallest site → the real report's table page and heaviest chart page before/after charts are live; Lighthouse scores."""
     server, base = reader.serve(site)
     try:
         slug = discover(PACKAGES)[0].name
-        chart_pages = sorted({str(p.parent.relative_to(site)) + "/" for p in site.rglob("index.html")
+        # the real report's pages only: the smallest size of a run may have hundreds of reports
+        chart_pages = sorted({str(p.parent.relative_to(site)) + "/" for p in (site / slug).rglob("index.html")
                               if 'class="chart"' in p.read_text(encoding="utf-8")})
         measured = transfer(base, [f"{slug}/tables/01/"] + chart_pages)
         heaviest = max(chart_pages, key=lambda p: measured[p]["all_kb"])
