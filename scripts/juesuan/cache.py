@@ -12,6 +12,7 @@ or runs beside another one never leaves a half-written entry.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -165,6 +166,21 @@ def write_bundle(kind: str, k: str, items: list[tuple[dict, bytes]]) -> None:
         os.rename(tmp, dest)
     except OSError:  # another build stored the same entry meanwhile: same inputs, same bytes
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def place(stored: Path, dest: Path) -> None:
+    """A stored file → the same bytes at dest: a hard link to it when both are on one file system, else a copy.
+
+    Why a link: a build that reuses hundreds of reports copied every stored chart, workbook and index file again (17 000
+    files at 100 reports, issue 12). Nothing writes into a built site's files in place, so the cache's file is safe;
+    pruning the cache unlinks its name only, and the site keeps the bytes."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileNotFoundError):
+        dest.unlink()
+    try:
+        os.link(stored, dest)
+    except OSError:  # another file system, or links not allowed
+        shutil.copyfile(stored, dest)
 
 
 def checked(folders: list[Path], check) -> list[tuple[dict | None, list]]:

@@ -41,6 +41,7 @@ log = logging.getLogger("mkdocs.juesuan.reuse")  # MkDocs prints its children's 
 def start(config) -> dict:
     """A new build: forget the last one's plans, count MkDocs' warnings from here on; → what every page depends on."""
     finish(stored=False)
+    _state.pop("packages", None)
     HITS.clear()
     MISSES.clear()
     _state["warnings"] = CountHandler()
@@ -55,7 +56,22 @@ def start(config) -> dict:
 
 
 def _hashes(shown: list[Report]) -> list[str]:
-    return [cache.package(r.folder) for r in shown]
+    # once per package and build: cache.package walks the folder each time, and every page asks (issue 12)
+    memo = _state.setdefault("packages", {})
+    for r in shown:
+        if r.folder not in memo:
+            memo[r.folder] = cache.package(r.folder)
+    return [memo[r.folder] for r in shown]
+
+
+class StoredFile(File):
+    """A generated file whose bytes are in the build cache: written into the site as a link to them (cache.place)."""
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if self._content is None and self.abs_src_path:
+            cache.place(Path(self.abs_src_path), Path(self.abs_dest_path))
+        else:
+            super().copy_file(dirty)
 
 
 def unchecked(found: list[Report]) -> list[Report]:
@@ -84,7 +100,7 @@ def stored_files(config, what: str, shown: list[Report]) -> list[File] | None:
     stored = cache.read_bundle("files", cache.key("files", what, _hashes(shown)))
     if stored is None:
         return None
-    return [File.generated(config, record["path"], abs_src_path=str(path)) for record, path in stored]
+    return [StoredFile.generated(config, record["path"], abs_src_path=str(path)) for record, path in stored]
 
 
 def store_files(config, what: str, shown: list[Report], files: list[File]) -> list[File]:

@@ -174,31 +174,36 @@ def write_index(site: Path, full_max: int | None = None, bundle: str = "pagefind
 
 
 def _shard(site: Path, rels: list[str], dest: Path, top: bool) -> bool:
-    """Pages of the site → Pagefind's index of their spaced copies in dest → whether it came from the build cache."""
-    with tempfile.TemporaryDirectory(prefix="search-index-") as tmp:
-        copies, digest = Path(tmp) / "pages", hashlib.sha256()
-        for rel in rels:
-            # an unchanged page's copy comes from the build cache: spacing every page was most of an incremental build
-            text = cache.of_text("spaced", (site / rel).read_text(encoding="utf-8"), spaced_html).encode("utf-8")
-            (copies / rel).parent.mkdir(parents=True, exist_ok=True)
-            (copies / rel).write_bytes(text)
-            name = rel.encode("utf-8")
-            digest.update(b"%d:%s%d:%s" % (len(name), name, len(text), text))
-        k = cache.key("search-index", digest.hexdigest(), top, INDEX_CHUNK_BYTES)
-        stored = cache.read_bundle("search-index", k)
-        if stored is None:
-            built = Path(tmp) / "index"
+    """Pages of the site → Pagefind's index of their spaced copies in dest → whether it came from the build cache.
+
+    Keyed by the pages as built (their copies follow from them and the code, which every key includes): an unchanged
+    unit's index is placed from the cache without spacing or writing its pages again."""
+    digest = hashlib.sha256()
+    for rel in rels:
+        name, page = rel.encode("utf-8"), (site / rel).read_bytes()
+        digest.update(b"%d:%s%d:%s" % (len(name), name, len(page), page))
+    k = cache.key("search-index", digest.hexdigest(), top, INDEX_CHUNK_BYTES)
+    stored = cache.read_bundle("search-index", k)
+    if stored is None:
+        with tempfile.TemporaryDirectory(prefix="search-index-") as tmp:
+            copies, built = Path(tmp) / "pages", Path(tmp) / "index"
+            for rel in rels:
+                # an unchanged page's copy comes from the build cache: spacing every page was most of an incremental build
+                (copies / rel).parent.mkdir(parents=True, exist_ok=True)
+                (copies / rel).write_text(cache.of_text("spaced", (site / rel).read_text(encoding="utf-8"), spaced_html), encoding="utf-8")
             _pagefind(copies, built, dest)
             made = [f.relative_to(built).as_posix() for f in sorted(built.rglob("*")) if f.is_file()]
-            made = [rel for rel in made if top or _INDEX_FILES.fullmatch(rel)]
-            cache.write_bundle("search-index", k, [({"path": rel}, (built / rel).read_bytes()) for rel in made])
-            files = [(rel, built / rel) for rel in made]
-        else:
-            files = [(record["path"], path) for record, path in stored]
-        for rel, path in files:
-            (dest / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, dest / rel)
-    return stored is not None
+            cache.write_bundle("search-index", k, [({"path": rel}, (built / rel).read_bytes())
+                                                   for rel in made if top or _INDEX_FILES.fullmatch(rel)])
+        stored = cache.read_bundle("search-index", k)
+        if stored is None:
+            raise RuntimeError(f"the search index {dest} could not be stored in the build cache {cache.SITE_CACHE}")
+        reused = False
+    else:
+        reused = True
+    for record, path in stored:
+        cache.place(path, dest / record["path"])
+    return reused
 
 
 def _pagefind(copies: Path, built: Path, dest: Path) -> None:
