@@ -36,9 +36,13 @@ def on_files(files, config):
     return build.add_files(files, config)
 
 
+def on_pre_page(page, config, files):
+    reuse.on_pre_page(page)
+    return page
+
+
 def on_page_markdown(markdown: str, page, config, files) -> str:
     build.page_meta(page.file.src_uri, page.meta)
-    reuse.on_markdown(page)
     return markdown
 
 

@@ -191,3 +191,32 @@ def test_prune_skips_an_entry_that_vanishes_meanwhile(store, tmp_path, monkeypat
     monkeypatch.setattr(prune, "_size", vanishing)
     assert prune.prune(14, site=store, charts=tmp_path / "nocharts", now=now) == {
         "removed": 1, "removed_bytes": 2, "kept": 0, "kept_bytes": 0}
+
+
+def test_a_reused_page_is_left_as_mkdocs_leaves_an_empty_one(tmp_path):
+    """reuse.render_nothing sets what MkDocs' own Page.render sets for a page with no text (MkDocs is pinned: a new
+    version that sets something else fails here), without making a Markdown converter."""
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.pages import Page
+
+    from juesuan.site import reuse
+
+    (tmp_path / "docs").mkdir()
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "x", "docs_dir": str(tmp_path / "docs"), "site_dir": str(tmp_path / "site"),
+                      "markdown_extensions": ["toc", "attr_list", "md_in_html"]})
+    assert config.validate() == ([], [])
+    config.plugins._current_plugin = None  # as MkDocs sets it while no plugin runs (File.generated reads it)
+    pages = []
+    for render in (Page.render, reuse.render_nothing):
+        file = File.generated(config, "a/b.md", content=reuse.SOURCE)
+        page = Page(None, file, config)
+        page.read_source(config)
+        assert page.markdown == "" and page.meta == {"template": reuse.TEMPLATE, "render_macros": False}
+        render(page, config, Files([file]))
+        pages.append(page)
+    made, ours = ({k: v for k, v in vars(p).items() if k not in ("file", "render")} for p in pages)
+    assert set(made) == set(ours)
+    assert {k: (v if k != "toc" else list(v)) for k, v in made.items()} == {k: (v if k != "toc" else list(v)) for k, v in ours.items()}
+    assert ours["content"] == "" and ours["present_anchor_ids"] == set() and ours["_title_from_render"] is None

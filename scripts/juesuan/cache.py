@@ -113,6 +113,18 @@ def read_bytes(kind: str, k: str) -> bytes | None:
     return data
 
 
+def read_line(kind: str, k: str) -> bytes | None:
+    """The first line stored under (kind, key), without reading the rest, or None."""
+    path = _path(kind, k)
+    try:
+        with path.open("rb") as f:
+            line = f.readline()
+    except FileNotFoundError:
+        return None
+    used(path)
+    return line
+
+
 def write_bytes(kind: str, k: str, data: bytes) -> None:
     """Store data under (kind, key), atomically."""
     dest = _path(kind, k)

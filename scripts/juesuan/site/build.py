@@ -93,7 +93,7 @@ def _generated(config, spec: PageSpec, shown: list[Report]) -> File:
     TITLES[spec.src] = spec
     SCOPES[spec.src] = search_index.scope(shown)
     source = macros.register(macros.Page(spec, tuple(shown)))
-    return File.generated(config, spec.src, content="" if reuse.plan_page(spec.src, shown) else source)  # reused: empty
+    return File.generated(config, spec.src, content=reuse.SOURCE if reuse.plan_page(spec.src, shown) else source)
 
 
 def _chart_files(config, chart) -> list[File]:

@@ -3,8 +3,8 @@
 A page's HTML is reused when nothing it is made from changed: the code (cache.code()), the
 packages it shows, the whole nav (every page's title and URL: the nav, the footer links and the
 site's list of pages are in every page), the site URL and the config's extra (set from the
-environment). A reused page is handed to MkDocs empty, with a template that writes nothing, so
-neither the macros nor Markdown nor the theme render it; on_post_page then puts the stored HTML in its place, byte for byte what was rendered
+environment). A reused page is handed to MkDocs empty, with a template that writes nothing and
+no macros to run, and is not converted (render_nothing), so neither the macros nor Markdown nor the theme render it; on_post_page then puts the stored HTML in its place, byte for byte what was rendered
 from the same inputs, and the anchors it had are restored so that links into it are still
 checked. A report's chart files and downloads are reused when all its pages are.
 
@@ -20,9 +20,11 @@ import logging
 import os
 import shutil
 import tempfile
+import types
 from pathlib import Path
 
 from mkdocs.structure.files import File
+from mkdocs.structure.toc import get_toc
 from mkdocs.utils import CountHandler
 
 from juesuan import cache, charts
@@ -140,17 +142,32 @@ def _split(data: bytes) -> tuple[list[str], str]:
     return json.loads(head), html.decode("utf-8")
 
 
-def on_markdown(page) -> None:
-    """A reused page is given the template that writes nothing (its HTML is put back in on_post_page)."""
+# What a reused page is handed to MkDocs as: no text, the template that writes nothing, no macros to run.
+SOURCE = f"---\ntemplate: {TEMPLATE}\nrender_macros: false\n---\n"
+
+
+def on_pre_page(page) -> None:
+    """A reused page is not converted: MkDocs makes a Markdown converter with every extension for each page, a
+    millisecond each, and a reused page's HTML comes from the cache (issue 12: thousands of pages per build)."""
     if page.file.src_uri in HITS:
-        page.meta["template"] = TEMPLATE
+        page.render = types.MethodType(render_nothing, page)
+
+
+def render_nothing(page, config, files) -> None:
+    """What MkDocs' Page.render (1.6, pinned) sets for a page with no text, without making the converter: no HTML,
+    no table of contents, no title, no anchors, no links (tests/test_build_cache.py compares the two)."""
+    page.content = ""
+    page.toc = get_toc([])
+    page._title_from_render = None
+    page.present_anchor_ids = set()
+    page.links_to_anchors = {}
 
 
 def on_content(page) -> None:
     """After Markdown: a reused page gets back the anchors it had; a rendered one's are kept to store."""
     src = page.file.src_uri
     if src in HITS:
-        page.present_anchor_ids = set(_split(cache.read_bytes("page", HITS[src]))[0])
+        page.present_anchor_ids = set(json.loads(cache.read_line("page", HITS[src])))  # the entry's first line
     elif src in MISSES:
         _state.setdefault("anchors", {})[src] = sorted(page.present_anchor_ids or ())
 
