@@ -98,36 +98,40 @@ def test_revise_without_synthetic_packages_amends_the_description(tmp_path):
     assert descriptor["title"] == original["title"]
 
 
-def _measured(n, cold, changed, home, first, peak=500.0):
+def _measured(n, cold, changed, home, first, peak=500.0, report=None):
+    reader = {"home_kb": {"390x844": home / 2, "1280x800": home}, "first_search_kb": first, "second_search_kb": 9.5,
+              "first_results": 5, "second_results": 5}
+    if report is not None:
+        reader.update(report_first_search_kb=report, report_results=3)
     return {"cold": {"seconds": cold, "cpu_seconds": cold, "peak_mb": peak},
-            "one_changed": {"package": "p", "seconds": changed, "cpu_seconds": changed, "peak_mb": peak / 2},
-            "reader": {"home_kb": {"390x844": home / 2, "1280x800": home}, "first_search_kb": first, "second_search_kb": 9.5,
-                       "first_results": 5, "second_results": 5}}
+            "one_changed": {"package": "p", "seconds": changed, "cpu_seconds": changed, "peak_mb": peak / 2}, "reader": reader}
 
 
 def test_checks_hold_each_size_to_the_targets():
-    result = {"sizes": {1: _measured(1, 10.0, 4.0, 100.0, 149.9), 100: _measured(100, 121.0, 20.0, 120.1, 150.0),
-                        300: _measured(300, 360.0, 30.0, 90.0, 151.0, peak=2049.0)}}
+    result = {"sizes": {1: _measured(1, 10.0, 4.0, 100.0, 149.9), 100: _measured(100, 121.0, 20.0, 120.1, 150.0, report=150.1),
+                        300: _measured(300, 360.0, 30.0, 90.0, 151.0, peak=2049.0, report=99.0)}}
     assert bench.checks(result) == {
         "1: home page ≤ 120 KB gzip": True, "1: first search ≤ 150 KB gzip": True, "1: one package changed ≤ 20 s": True,
-        "100: home page ≤ 120 KB gzip": False, "100: first search ≤ 150 KB gzip": True, "100: one package changed ≤ 20 s": True,
+        "100: home page ≤ 120 KB gzip": False, "100: first search ≤ 150 KB gzip": True,
+        "100: first search on a report's page ≤ 150 KB gzip": False, "100: one package changed ≤ 20 s": True,
         "100: cold build ≤ 120 s": False,
-        "300: home page ≤ 120 KB gzip": True, "300: first search ≤ 150 KB gzip": False, "300: one package changed ≤ 20 s": False,
+        "300: home page ≤ 120 KB gzip": True, "300: first search ≤ 150 KB gzip": False,
+        "300: first search on a report's page ≤ 150 KB gzip": True, "300: one package changed ≤ 20 s": False,
         "300: cold build ≤ 360 s": True, "300: peak memory ≤ 2048 MB": False,
     }
 
 
 def test_table_has_one_row_per_size():
-    result = {"sizes": {1: _measured(1, 10.0, 4.0, 100.0, 149.9), 10: _measured(10, 30.5, 6.0, 101.0, 120.0)}}
+    result = {"sizes": {1: _measured(1, 10.0, 4.0, 100.0, 149.9), 10: _measured(10, 30.5, 6.0, 101.0, 120.0, report=97.5)}}
     result["checks"] = bench.checks(result)
     lines = bench.table(result).splitlines()
     assert lines[0].split() == ["reports", "cold", "build", "cold", "CPU", "peak", "MB", "1", "changed", "1", "changed", "CPU",
-                                "home", "KB", "390/1280", "1st", "search", "KB", "2nd", "search", "KB"]
-    assert lines[1].split() == ["1", "10.0", "s", "10.0", "s", "500.0", "4.0", "s", "4.0", "s", "50.0", "/", "100.0", "149.9", "9.5"]
-    assert lines[2].split() == ["10", "30.5", "s", "30.5", "s", "500.0", "6.0", "s", "6.0", "s", "50.5", "/", "101.0", "120.0", "9.5"]
+                                "home", "KB", "390/1280", "1st", "search", "KB", "home/report", "2nd", "search", "KB"]
+    assert lines[1].split() == ["1", "10.0", "s", "10.0", "s", "500.0", "4.0", "s", "4.0", "s", "50.0", "/", "100.0", "149.9", "/", "-", "9.5"]
+    assert lines[2].split() == ["10", "30.5", "s", "30.5", "s", "500.0", "6.0", "s", "6.0", "s", "50.5", "/", "101.0", "120.0", "/", "97.5", "9.5"]
     targets = dict(re.split(r"\s{2,}", line) for line in lines if line.startswith("target: "))
     assert targets == {f"target: {k}": ("met" if ok else "NOT MET") for k, ok in result["checks"].items()}
-    assert targets["target: 10: one package changed ≤ 20 s"] == "met" and len(targets) == 6
+    assert targets["target: 10: one package changed ≤ 20 s"] == "met" and len(targets) == 7
 
 
 DAY = 86400

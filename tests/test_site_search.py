@@ -310,3 +310,29 @@ def test_search_dialog_passes_axe(chromium, site):
         page.keyboard.press("Escape")  # the first clears the search box (type=search), the second closes
         page.keyboard.press("Escape")
         assert page.locator("dialog#site-search").evaluate("d => !d.open")
+
+
+def test_the_benchmarks_reader_counts_the_runtime_in_the_first_search(site):
+    """juesuan/tools/reader.py (make bench) on the built site: the first search counts what opening the search fetched
+    (Pagefind's WebAssembly at least), the second only its chunks; on a report's page too. Run in its own process: it
+    drives its own Playwright, which cannot start beside the tests' one."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from helpers.paths import ROOT
+
+    code = "import json, sys; from pathlib import Path; from juesuan.tools import reader; " \
+           "print(json.dumps(reader.measure(Path(sys.argv[1]), sys.argv[2])))"
+    done = subprocess.run([sys.executable, "-c", code, str(site.dir), R + "overview/"], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")}, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    m = json.loads(done.stdout)
+    assert sorted(m) == ["first_results", "first_search_kb", "home_kb", "report_first_search_kb", "report_results",
+                         "second_results", "second_search_kb"]
+    assert (m["first_results"], m["second_results"], m["report_results"]) == (3, 3, 3)
+    wasm = len(gzip.compress((site.dir / "pagefind" / "wasm.unknown.pagefind").read_bytes(), 9)) / 1024
+    assert m["first_search_kb"] > wasm and m["report_first_search_kb"] > wasm
+    assert 0 < m["second_search_kb"] < wasm
+    assert sorted(m["home_kb"]) == ["1280x800", "390x844"] and all(v > 0 for v in m["home_kb"].values())

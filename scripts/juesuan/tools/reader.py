@@ -1,4 +1,5 @@
-"""A built site + Debian's chromium (Playwright) → the bytes (gzip) a reader transfers: a page load, a first search, a second one.
+"""A built site + Debian's chromium (Playwright) → the bytes (gzip) a reader transfers: a page load, a first search, a second one,
+and a first search on a report's page.
 
 Driven as a person: the page is loaded until the network is idle, the search dialog is opened with
 the keyboard (Tab to the header's 搜索 button, Enter), and queries are typed, ASCII key by key and
@@ -101,43 +102,63 @@ def _results_for(page, term: str) -> int:
     return page.locator(".site-search__title a").count()
 
 
-def measure(site: Path) -> dict:
-    """A built site → KB (gzip) for the home page's load at each viewport, a first search typed there, a second one; and the results found."""
+def _loaded(browser, url: str, width: int, height: int):
+    """A fresh context (cold cache) at this viewport with url loaded until the network is idle → (context, page, the
+    responses it got, a list that goes on collecting them)."""
+    context = browser.new_context(service_workers="block", viewport={"width": width, "height": height})
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    log: list = []
+    page.on("response", lambda r: log.append(r))
+    page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)  # charts.js makes a chart in view live without any gesture
+    page.wait_for_load_state("networkidle")
+    return context, page, log
+
+
+def _search(page, log: list, term: str) -> tuple[int, int]:
+    """Type term in the open search box → (bytes in the log once its results show, results shown); the log is cleared."""
+    type_query(page, term)
+    found = _results_for(page, term)
+    page.wait_for_load_state("networkidle")
+    size = gzip_size(log)
+    log.clear()
+    return size, found
+
+
+def measure(site: Path, report_page: str | None = None) -> dict:
+    """A built site → KB (gzip) for the home page's load at each viewport, a first search typed there, a second one; the
+    results found; and, given a report's page (site-relative), a first search typed on it (a report's own scope)."""
     from playwright.sync_api import sync_playwright
 
     server, base = serve(site)
+    out: dict = {"home_kb": {}}
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
             try:
-                home = {}
                 for width, height in VIEWPORTS:  # the home page's load, each viewport in a fresh context (cold cache)
-                    context = browser.new_context(service_workers="block", viewport={"width": width, "height": height})
-                    context.set_default_timeout(TIMEOUT_MS)
-                    page = context.new_page()
-                    log: list = []
-                    page.on("response", lambda r: log.append(r))
-                    page.goto(base, wait_until="load")
-                    page.wait_for_load_state("networkidle")
-                    page.wait_for_timeout(500)  # charts.js makes a chart in view live without any gesture
-                    page.wait_for_load_state("networkidle")
-                    home[f"{width}x{height}"] = round(gzip_size(log) / 1024, 1)
-                    log.clear()
+                    context, page, log = _loaded(browser, base, width, height)
+                    out["home_kb"][f"{width}x{height}"] = round(gzip_size(log) / 1024, 1)
+                    log.clear()  # what opening the search fetches counts for the first search
+                    if (width, height) != VIEWPORTS[-1]:
+                        context.close()
                 _open_search(page)
-                type_query(page, FIRST)
-                first_found = _results_for(page, FIRST)
-                page.wait_for_load_state("networkidle")
-                first = gzip_size(log)
-                log.clear()
-                type_query(page, SECOND)
-                second_found = _results_for(page, SECOND)
-                page.wait_for_load_state("networkidle")
-                second = gzip_size(log)
+                first, out["first_results"] = _search(page, log, FIRST)
+                second, out["second_results"] = _search(page, log, SECOND)
+                out["first_search_kb"], out["second_search_kb"] = round(first / 1024, 1), round(second / 1024, 1)
                 context.close()
+                if report_page is not None:
+                    context, page, log = _loaded(browser, base + report_page, *VIEWPORTS[-1])
+                    log.clear()
+                    _open_search(page)
+                    report, out["report_results"] = _search(page, log, FIRST)
+                    out["report_first_search_kb"] = round(report / 1024, 1)
+                    context.close()
             finally:
                 browser.close()
     finally:
         server.shutdown()
         server.server_close()
-    return {"home_kb": home, "first_search_kb": round(first / 1024, 1),
-            "second_search_kb": round(second / 1024, 1), "first_results": first_found, "second_results": second_found}
+    return out
