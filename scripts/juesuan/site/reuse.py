@@ -4,9 +4,11 @@ A page's HTML is reused when nothing it is made from changed: the code (cache.co
 packages it shows, the whole nav (every page's title and URL: the nav, the footer links and the
 site's list of pages are in every page), the site URL and the config's extra (set from the
 environment). A reused page is handed to MkDocs empty, with a template that writes nothing and
-no macros to run, and is not converted (render_nothing), so neither the macros nor Markdown nor the theme render it; on_post_page then puts the stored HTML in its place, byte for byte what was rendered
-from the same inputs, and the anchors it had are restored so that links into it are still
-checked. A report's chart files and downloads are reused when all its pages are.
+no macros to run, and is not converted (render_nothing), so neither the macros nor Markdown nor
+the theme render it; on_post_page then puts the stored HTML in its place, byte for byte what was
+rendered from the same inputs, and the anchors it had are restored so that links into it are
+still checked. A report's chart files and downloads are reused when all its pages are, and are
+hard-linked into the site from the cache (cache.place).
 
 New pages are written aside while the build runs and moved into the cache only when it ends
 without a warning: a page whose build warned (strict mode fails) must be rendered again next
