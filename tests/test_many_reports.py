@@ -185,8 +185,8 @@ def test_a_large_site_has_a_search_index_per_unit(crowded):
     assert json.loads((bundle / "scopes.json").read_text(encoding="utf-8")) == {"full": False, "years": ["2021", "2020", "2019"], "units": [
         {"name": SYN, "index": _index(SYN), "years": ["2020", "2019"]}, {"name": MIYI, "index": _index(MIYI), "years": ["2021"]}]}
     pages = lambda folder: json.loads((bundle / folder / "pagefind-entry.json").read_text())["languages"]["zh"]["page_count"]  # noqa: E731
-    # the site index: the home, the about page, three report homes and the year-on-year page
-    assert pages("") == 6
+    # the site index: the home, the about page, three report homes and glossaries, and the year-on-year page
+    assert pages("") == 9
     assert pages(_index(MIYI)) == 34  # every page of the real report (test_real_report_urls_unchanged)
     assert pages(_index(SYN)) == 34 + 34 + 1  # two years and their year-on-year page
     assert sorted(p.name for p in (bundle / "unit").iterdir()) == sorted(_index(n).split("/")[1] for n in (SYN, MIYI))
@@ -199,8 +199,9 @@ def test_a_large_site_has_a_search_index_per_unit(crowded):
 
 @pytest.mark.slow
 def test_a_large_sites_search_reads_the_chosen_units_index(crowded, chromium):
-    """On a report's page the search reads that unit's index only; 全部单位 reads the site index (home pages, the note
-    says so); choosing another unit with the keyboard reads that unit's index and finds its tables."""
+    """On a report's page the search reads that unit's index only; 全部单位 reads the site index (home pages and glossaries,
+    the note says so: a code finds each report's glossary); choosing another unit with the keyboard reads that unit's
+    index and finds its tables."""
     with serve(crowded) as port, browser_page(chromium) as (page, errors):
         base = f"http://127.0.0.1:{port}/"
         asked: list[str] = []
@@ -224,7 +225,10 @@ def test_a_large_sites_search_reads_the_chosen_units_index(crowded, chromium):
         typed(page, "决算")
         homes = {"", "about/", "synthetic-unit001-2020/", "synthetic-unit001-2019/", "synthetic-unit001/compare/", "miyi-cxjmyl-2021/"}
         found = results(page, "决算")
-        assert found and set(found) <= homes
+        assert found and set(found) <= homes | {r + "glossary/" for r in homes if r.endswith(("19/", "20/", "21/"))}
+        typed(page, "2080505")  # a code: every report's glossary, and nothing else of the reports
+        assert sorted(results(page, "2080505")) == ["miyi-cxjmyl-2021/glossary/", "synthetic-unit001-2019/glossary/",
+                                                     "synthetic-unit001-2020/glossary/"]
         choose(page, "单位", "End", MIYI)
         assert note.is_hidden()
         box.click()

@@ -115,5 +115,5 @@ def test_above_the_limit_each_unit_has_its_index_and_the_site_index_holds_the_ho
                       "units": [{"name": "乙", "index": b, "years": ["2021"]}, {"name": "甲", "index": a, "years": ["2021", "2020"]}]}
 
 
-def test_the_kinds_in_the_site_index_are_the_home_pages():
-    assert search_index.EVERYWHERE == {"report_home", "compare"}
+def test_the_kinds_in_the_site_index_are_the_home_pages_and_glossaries():
+    assert search_index.EVERYWHERE == {"report_home", "glossary", "compare"}

@@ -12,7 +12,7 @@
  *
  * Filters: unit and year (data-pagefind-filter, overrides/main.html); their options come from pagefind/scopes.json,
  * which also names the index of each unit: a large site has one per unit, and 全部单位 then searches the site's
- * own pages and each report's and unit's home page (juesuan/site/search_index.py). On a report's page they start
+ * own pages, each report's home and glossary and each unit's year-on-year page (juesuan/site/search_index.py EVERYWHERE). On a report's page they start
  * at that report (its data-search-scope), elsewhere at all. A result link carries the query
  * (?highlight=…); the page it opens marks the query's words with pagefind-highlight.js, loaded only then.
  */
@@ -175,7 +175,7 @@
     explain();
   }
 
-  /** On a large site 全部单位 searches the site's pages and the home pages only: the note under the lists says so. */
+  /** On a large site 全部单位 searches the site's pages and some of each report's (EVERYWHERE): the note under the lists says so. */
   function explain() {
     if (note) note.hidden = !scopes || scopes.full || !!filters().unit;
   }
