@@ -213,6 +213,7 @@ def test_a_large_sites_search_reads_the_chosen_units_index(crowded, chromium):
         assert note.is_hidden()
         typed(page, "年初结转和结余")
         assert results(page, "年初结转和结余")[0] == "synthetic-unit001-2020/tables/01/"
+        assert page.locator(".site-search__where").count() == 0  # held to this report: no result names its report
         assert all(p.startswith(("synthetic-unit001-2020/", "synthetic-unit001/")) for p in results(page, "年初结转和结余"))
         read = sorted({p.split("/")[3] for p in asked if p.startswith("/pagefind/unit/")})
         assert read == [_index(SYN).split("/")[1]]
@@ -229,6 +230,9 @@ def test_a_large_sites_search_reads_the_chosen_units_index(crowded, chromium):
         typed(page, "2080505")  # a code: every report's glossary, and nothing else of the reports
         assert sorted(results(page, "2080505")) == ["miyi-cxjmyl-2021/glossary/", "synthetic-unit001-2019/glossary/",
                                                      "synthetic-unit001-2020/glossary/"]
+        # the three share a title: each result names its report
+        assert sorted(page.eval_on_selector_all(".site-search__where", "els => els.map(e => e.textContent)")) == [
+            "合成测试单位001 2019年度", "合成测试单位001 2020年度", "米易县城乡居民养老保险事务中心 2021年度"]
         choose(page, "单位", "End", MIYI)
         assert note.is_hidden()
         box.click()

@@ -233,11 +233,21 @@
     return a;
   }
 
+  /** A result's report (its unit and year filters) when the search is not held to one report and its title does not
+   * name it: pages of several reports share titles (名词解释与科目编码). Text only, from the index's filters. */
+  function where(d, title) {
+    var f = d.filters || {}, chosen = filters(), units = f.unit || [], years = f.year || [];
+    if (units.length !== 1 || (chosen.unit && chosen.year) || title.indexOf(units[0]) !== -1) return "";
+    return units[0] + (years.length === 1 ? " " + years[0] + "年度" : "");
+  }
+
   function entry(d) {
     var li = el("li", "site-search__result");
     var title = el("p", "site-search__title");
     title.appendChild(link(d.url, decode(d.meta && d.meta.title || d.url)));  // main.html's data-title: not spaced
     li.appendChild(title);
+    var report = where(d, title.textContent);
+    if (report) li.appendChild(el("p", "site-search__where", report));
     li.appendChild(el("p", "site-search__excerpt")).appendChild(excerpt(d.excerpt || ""));
     var name = title.textContent.replace(/\s+/g, "");
     var subs = (d.sub_results || []).filter(function (s) {  // not the page's own title again
