@@ -4,6 +4,7 @@ the results and the unit and year lists."""
 from __future__ import annotations
 
 import contextlib
+import re
 from urllib.parse import urlsplit
 
 from juesuan.tools.reader import type_query
@@ -57,8 +58,6 @@ def selected(page) -> dict[str, str]:
 def choose(page, label: str, key: str, shown: str) -> None:
     """As a reader with the keyboard: focus the list labelled `label` (单位 or 年度), press `key` (Home: the first
     option, 全部…; End: the last), and wait until it shows `shown`."""
-    import re
-
     page.locator("#site-search").get_by_role("combobox", name=re.compile("^" + label)).focus()
     page.keyboard.press(key)
     name = "unit" if label == "单位" else "year"

@@ -160,31 +160,32 @@ def write_index(site: Path, full_max: int | None = None, bundle: str = "pagefind
 
     An index whose pages are unchanged comes from the build cache. RuntimeError, with Pagefind's output, when
     Pagefind fails or writes no index."""
-    pages = []
+    pages, hashes = [], {}
     for page in sorted(site.rglob("*.html")):  # in one order: Pagefind numbers pages as it finds them
         rel = page.relative_to(site).as_posix()
         if rel.split("/")[0] != bundle:
-            pages.append(indexed(rel, page.read_text(encoding="utf-8")))
+            data = page.read_bytes()  # read once: its scope now, its hash for its index's key
+            hashes[rel] = hashlib.sha256(data).hexdigest()
+            pages.append(indexed(rel, data.decode("utf-8")))
     shards, scopes = plan(pages, full_max)
     out = site / bundle
     shutil.rmtree(out, ignore_errors=True)
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:  # each index is one Pagefind process
-        reused = sum(pool.map(lambda item: _shard(site, item[1], out / item[0], top=not item[0]), shards.items()))
+        reused = sum(pool.map(lambda item: _shard(site, [(rel, hashes[rel]) for rel in item[1]], out / item[0], top=not item[0]),
+                              shards.items()))
     log.info(f"Search index: reused {reused} of {len(shards)} indexes")  # the tests read this line
     (out / SCOPES).write_text(json.dumps(scopes, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return scopes
 
 
-def _shard(site: Path, rels: list[str], dest: Path, top: bool) -> bool:
-    """Pages of the site → Pagefind's index of their spaced copies in dest → whether it came from the build cache.
+def _shard(site: Path, pages: list[tuple[str, str]], dest: Path, top: bool) -> bool:
+    """Pages of the site (path, hash of the built page) → Pagefind's index of their spaced copies in dest → whether it
+    came from the build cache.
 
     Keyed by the pages as built (their copies follow from them and the code, which every key includes): an unchanged
     unit's index is placed from the cache without spacing or writing its pages again."""
-    digest = hashlib.sha256()
-    for rel in rels:
-        name, page = rel.encode("utf-8"), (site / rel).read_bytes()
-        digest.update(b"%d:%s%d:%s" % (len(name), name, len(page), page))
-    k = cache.key("search-index", digest.hexdigest(), top, INDEX_CHUNK_BYTES)
+    rels = [rel for rel, _ in pages]
+    k = cache.key("search-index", pages, top, INDEX_CHUNK_BYTES)
     stored = cache.read_bundle("search-index", k)
     if stored is None:
         with tempfile.TemporaryDirectory(prefix="search-index-") as tmp:
