@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
 from juesuan.data import messages  # noqa: E402
 from juesuan.data.problems import PackageLacks  # noqa: E402
-from juesuan.site import build, reuse, spill  # noqa: E402
+from juesuan.site import blocks, build, reuse, spill  # noqa: E402
 from juesuan.site.publish import LOCAL_HOSTS, problems  # noqa: E402,F401  (LOCAL_HOSTS: read by the tests)
 
 
@@ -25,6 +25,9 @@ def on_config(config):
     found = problems(os.environ, config.site_url, getattr(config, "extra", None) or {})
     if found:
         raise PluginError("\n".join(found))
+    # HTML blocks skip Markdown's HTML parser (site/blocks.py): an instance, so no import path is needed to load it
+    config.markdown_extensions.append(blocks.BlocksExtension())
+    blocks.forget()
     try:
         config.nav = build.nav()
     except PackageLacks as exc:  # a check or the nav needs what the package lacks: one located line, no traceback
@@ -47,6 +50,12 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 
 def on_page_content(html: str, page, config, files) -> str:
+    try:
+        html, anchors = blocks.restore(html)
+    except RuntimeError as exc:
+        raise PluginError(f"{page.file.src_uri}: {exc}") from None
+    if page.present_anchor_ids is not None:
+        page.present_anchor_ids |= anchors  # MkDocs checks links into them
     reuse.on_content(page)
     # MkDocs converts every page before it writes any, and keeps both texts to the end: with hundreds of reports
     # that is most of a build's memory (issue 12). Once it is HTML, only Page.title reads the Markdown (it is None

@@ -415,8 +415,9 @@ def test_hook_accepts_a_published_site_url_or_a_local_build(reports_hook, monkey
     else:
         monkeypatch.setenv("CI", ci)
     monkeypatch.setattr(reports_hook, "build", SimpleNamespace(nav=lambda: ["the nav"]))
-    config = reports_hook.on_config(SimpleNamespace(site_url=site_url, nav=None))
+    config = reports_hook.on_config(SimpleNamespace(site_url=site_url, nav=None, markdown_extensions=["toc"]))
     assert config.nav == ["the nav"]
+    assert [type(e).__name__ for e in config.markdown_extensions[1:]] == ["BlocksExtension"]  # juesuan/site/blocks.py
 
 
 @pytest.mark.slow
@@ -483,7 +484,8 @@ def test_hook_accepts_a_repository_or_an_address_to_report_errors(reports_hook, 
     for name in ("CI", "DEPLOY"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr(reports_hook, "build", SimpleNamespace(nav=lambda: ["the nav"]))
-    assert reports_hook.on_config(SimpleNamespace(site_url="https://example.github.io/juesuan/", nav=None, extra=extra)).nav == ["the nav"]
+    assert reports_hook.on_config(SimpleNamespace(site_url="https://example.github.io/juesuan/", nav=None, extra=extra,
+                                                  markdown_extensions=[])).nav == ["the nav"]
 
 
 def test_two_problems_are_two_lines(reports_hook, monkeypatch):

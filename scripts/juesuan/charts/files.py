@@ -2,8 +2,9 @@
 
 The exported images (.svg, .png: the downloads) carry the chart's stamp under its title (unit and
 year, the page's URL, the licence: charts/stamp.py); the narrow SVG is only what a phone shows
-before the live view, so it is not stamped. vl-convert compiles Vega-Lite to Vega at build time (the page then needs only the Vega runtime)
-and renders the static images with the CJK font installed from Debian (fonts-noto-cjk).
+before the live view, so it is not stamped. vl-convert compiles Vega-Lite to Vega at build time (the
+page then needs only the Vega runtime); Vega draws the static SVGs in Node (charts/svg.py), and
+vl-convert rasterises the PNG with the CJK font installed from Debian (fonts-noto-cjk).
 Renders are cached under build/chart-cache by the hash of the spec, so unchanged charts cost
 nothing on the next build.
 """
@@ -21,10 +22,10 @@ from functools import lru_cache
 
 import vl_convert as vlc
 
-from juesuan.charts import Chart, table
+from juesuan.charts import Chart, svg, table, widths
 from juesuan.cache import PYTHON, used
 from juesuan.charts.draw import stamped
-from juesuan.paths import CHART_CACHE as CACHE
+from juesuan.paths import CHART_CACHE as CACHE, ROOT
 from juesuan.workers import process_pool
 
 LOCALE = "zh-CN"
@@ -73,23 +74,40 @@ def _parts(chart: Chart) -> tuple[dict, dict, list[str]]:
     return chart.spec, chart.narrow, chart.stamp
 
 
+@lru_cache(maxsize=1)
+def _drawing() -> str:
+    # what draws besides the spec: the Python code and packages (vl-convert), the Vega of node_modules (package-lock.json)
+    # and the font's width table (its name is the font file's identity)
+    return PYTHON + hashlib.sha256((ROOT / "package-lock.json").read_bytes()).hexdigest() + widths.table_path().name
+
+
 def _key(chart: Chart) -> str:
-    # the code that draws (stamped, the compile step) and the installed vl-convert are part of the key: a changed
-    # drawing is a new entry, never an old file served under the same spec
-    return hashlib.sha256((PYTHON + json.dumps(_parts(chart), sort_keys=True)).encode()).hexdigest()[:20]
+    # a changed drawing is a new entry, never an old file served under the same spec
+    return hashlib.sha256((_drawing() + json.dumps(_parts(chart), sort_keys=True)).encode()).hexdigest()[:20]
 
 
-def _vega(spec: dict) -> bytes:
-    return json.dumps(vega_spec(Chart("", "", "", "", [], [], ""), spec), ensure_ascii=False, separators=(",", ":")).encode()
+def _name(chart: Chart) -> str:
+    """How an error names the chart: its file in the site, without suffix."""
+    return f"{chart.folder}/charts/{chart.id}"
 
 
-def _render(parts: tuple[dict, dict, list[str]]) -> dict[str, bytes]:
+def _vega(spec: dict) -> dict:
+    return vega_spec(Chart("", "", "", "", [], [], ""), spec)
+
+
+def _json(vega: dict) -> bytes:
+    return json.dumps(vega, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _render(parts: tuple[dict, dict, list[str]], what: str = "chart") -> dict[str, bytes]:
     """(wide spec, narrow spec, stamp) → the compiled Vega of both, the stamped static SVG and PNG, the narrow SVG."""
-    wide, narrow, stamp = parts
-    svg = vlc.vegalite_to_svg(stamped(wide, stamp) if stamp else wide, format_locale=LOCALE)
+    wide, narrow = _vega(parts[0]), _vega(parts[1])
+    stamp = parts[2]
+    # Static SVGs are drawn by Vega in Node (charts/svg.py says why not by vl-convert).
+    image = svg.to_svg(_vega(stamped(parts[0], stamp)) if stamp else wide, what)
     # Rasterising the SVG gives the same image as rendering the spec again, in a quarter of the time.
-    return {"vg.json": _vega(wide), "narrow.vg.json": _vega(narrow), "svg": svg.encode(),
-            "narrow.svg": vlc.vegalite_to_svg(narrow, format_locale=LOCALE).encode(), "png": vlc.svg_to_png(svg, scale=2)}
+    return {"vg.json": _json(wide), "narrow.vg.json": _json(narrow), "svg": image.encode(),
+            "narrow.svg": svg.to_svg(narrow, what).encode(), "png": vlc.svg_to_png(image, scale=2)}
 
 
 def files(chart: Chart) -> dict[str, bytes]:
@@ -97,7 +115,7 @@ def files(chart: Chart) -> dict[str, bytes]:
     key = _key(chart)
     out = {kind: (CACHE / f"{key}.{kind}") for kind in KINDS}
     if not all(used(p) for p in out.values()):  # used: kept by juesuan/tools/prune.py
-        _store(key, _render(_parts(chart)))
+        _store(key, _render(_parts(chart), _name(chart)))
     return {**{kind: p.read_bytes() for kind, p in out.items()}, "csv": data_csv(chart)}
 
 
@@ -109,9 +127,9 @@ def _store(key: str, rendered: dict[str, bytes]) -> None:
 
 def prerender(charts: list[Chart]) -> None:
     """Render every chart not yet in the cache, one process per core (vl-convert renders one chart at a time)."""
-    todo = {_key(c): _parts(c) for c in charts if not all((CACHE / f"{_key(c)}.{kind}").exists() for kind in KINDS)}
+    todo = {_key(c): (_parts(c), _name(c)) for c in charts if not all((CACHE / f"{_key(c)}.{kind}").exists() for kind in KINDS)}
     if len(todo) < 8 or (os.cpu_count() or 1) < 2:
         return  # not worth starting processes: files() renders these on demand
     with process_pool() as pool:
-        for key, rendered in zip(todo, pool.map(_render, todo.values(), chunksize=4)):
+        for key, rendered in zip(todo, pool.map(_render, *zip(*todo.values()), chunksize=4)):
             _store(key, rendered)
