@@ -27,6 +27,7 @@ pytestmark = pytest.mark.slow
 REUSED = re.compile(r"Build cache: reused (\d+) of (\d+) generated pages and the files of (\d+) of (\d+) reports and units")
 INDEXES = re.compile(r"Search index: reused (\d+) of (\d+) indexes")
 SEARCH = {}  # build folder → (search indexes reused, indexes)
+LOGS = {}  # build folder → what the build printed
 
 
 def _packages(root: Path) -> Path:
@@ -45,6 +46,7 @@ def _build(out: Path, project: Path, packages: Path, cache: Path) -> tuple[int, 
     found, indexes = REUSED.findall(done.stdout), INDEXES.findall(done.stdout)
     assert len(found) == 1 and len(indexes) == 1, done.stdout[-3000:]
     SEARCH[out] = tuple(int(x) for x in indexes[0])
+    LOGS[out] = done.stdout
     return tuple(int(x) for x in found[0])
 
 
@@ -101,6 +103,11 @@ def test_unchanged_input_reuses_every_page_and_is_byte_identical(builds):
     assert len(a) > 500
     assert _index_kinds(cold) == _index_kinds(again)
     assert SEARCH[again] == (3, 3)
+    # Each reused page's HTML is linked from the cache (MkDocs writes nothing for it, and says nothing of it).
+    linked = [p for p in again.rglob("index.html") if p.stat().st_nlink > 1]
+    assert len(linked) == total_pages
+    assert "Page skipped" not in LOGS[again]
+    assert [p for p in cold.rglob("index.html") if p.stat().st_nlink > 1] == []  # rendered pages are written, not linked
 
 
 def test_one_changed_package_rebuilds_only_its_pages_and_equals_a_cold_build(builds):

@@ -113,16 +113,11 @@ def read_bytes(kind: str, k: str) -> bytes | None:
     return data
 
 
-def read_line(kind: str, k: str) -> bytes | None:
-    """The first line stored under (kind, key), without reading the rest, or None."""
-    path = _path(kind, k)
-    try:
-        with path.open("rb") as f:
-            line = f.readline()
-    except FileNotFoundError:
-        return None
-    used(path)
-    return line
+def path(kind: str, k: str) -> Path:
+    """Where the entry (kind, key) is stored (for a link to it: cache.place), marked as used."""
+    found = _path(kind, k)
+    used(found)
+    return found
 
 
 def write_bytes(kind: str, k: str, data: bytes) -> None:

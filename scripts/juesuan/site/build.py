@@ -135,11 +135,12 @@ def _add_files(files: Files, config) -> Files:
     for unit_id, unit_reports in compared.items():
         what = f"unit:{unit_id}"
         made = kept[what] or reuse.store_files(config, what, unit_reports, [f for c in charts.compare(unit_reports) for f in _chart_files(config, c)])
-        for f in unit_pages[unit_id] + made:
+        for f in unit_pages[unit_id] + reuse.stored_pages(config, unit_pages[unit_id]) + made:
             files.append(f)
     for report in found:
         what = f"report:{report.slug}"
-        for f in report_pages[report.slug] + (kept[what] or reuse.store_files(config, what, [report], _report_files(config, report))):
+        made = kept[what] or reuse.store_files(config, what, [report], _report_files(config, report))
+        for f in report_pages[report.slug] + reuse.stored_pages(config, report_pages[report.slug]) + made:
             files.append(f)
         # The package itself, byte for byte, under <slug>/package/: the files its descriptor lists, nothing else.
         for rel in report.published_files:

@@ -5,10 +5,10 @@ packages it shows, the whole nav (every page's title and URL: the nav, the foote
 site's list of pages are in every page), the site URL and the config's extra (set from the
 environment). A reused page is handed to MkDocs empty, with a template that writes nothing and
 no macros to run, and is not converted (render_nothing), so neither the macros nor Markdown nor
-the theme render it; on_post_page then puts the stored HTML in its place, byte for byte what was
-rendered from the same inputs, and the anchors it had are restored so that links into it are
-still checked. A report's chart files and downloads are reused when all its pages are, and are
-hard-linked into the site from the cache (cache.place).
+the theme render it, and MkDocs writes nothing for it; its stored HTML, byte for byte what was
+rendered from the same inputs, is hard-linked into the site (stored_page, cache.place), and the
+anchors it had are restored so that links into it are still checked. A report's chart files and
+downloads are reused when all its pages are, and are hard-linked into the site the same way.
 
 New pages are written aside while the build runs and moved into the cache only when it ends
 without a warning: a page whose build warned (strict mode fails) must be rendered again next
@@ -42,6 +42,15 @@ _state: dict = {}
 log = logging.getLogger("mkdocs.juesuan.reuse")  # MkDocs prints its children's INFO lines (not with -q)
 
 
+class _Reused(logging.Filter):
+    """MkDocs says "Page skipped … Generated empty output." of every page it writes nothing for: a reused page's HTML
+    is linked into the site instead, so that line is dropped for those pages (and kept for any other)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not (message.startswith("Page skipped: '") and message.split("'")[1] in HITS)
+
+
 def start(config) -> dict:
     """A new build: forget the last one's plans, count MkDocs' warnings from here on; → what every page depends on."""
     finish(stored=False)
@@ -51,6 +60,7 @@ def start(config) -> dict:
     _state["warnings"] = CountHandler()
     _state["warnings"].setLevel(logging.WARNING)
     logging.getLogger("mkdocs").addHandler(_state["warnings"])
+    logging.getLogger("mkdocs.commands.build").addFilter(_REUSED)
     # extra: what every page's footer and the 404 page link to (报告错误: SITE_REPO, REPORT_ERROR_URL) is in it
     _state["site"] = {"nav": config.nav, "url": config.site_url or "",
                       "extra": json.dumps(dict(config.get("extra") or {}), default=str, sort_keys=True, ensure_ascii=False)}
@@ -92,11 +102,17 @@ def passed(found: list[Report]) -> None:
 def plan_page(src: str, shown: list[Report]) -> bool:
     """A generated page → whether its stored HTML is reused (else it is rendered and stored)."""
     k = cache.key("page", src, _hashes(shown), _state["site_key"])
-    if cache.has("page", k):
+    if cache.has("page", k) and cache.has("anchors", k):
         HITS[src] = k
         return True
     MISSES[src] = k
     return False
+
+
+def stored_pages(config, pages: list[File]) -> list[File]:
+    """Page files → the stored HTML of those reused, as files MkDocs links into the site where each page's HTML goes."""
+    return [StoredFile.generated(config, p.dest_uri, abs_src_path=str(cache.path("page", HITS[p.src_uri])))
+            for p in pages if p.src_uri in HITS]
 
 
 def stored_files(config, what: str, shown: list[Report]) -> list[File] | None:
@@ -139,10 +155,8 @@ def log_plan(kept: int, total: int) -> None:
              f"and the files of {kept} of {total} reports and units")
 
 
-def _split(data: bytes) -> tuple[list[str], str]:
-    head, _, html = data.partition(b"\n")
-    return json.loads(head), html.decode("utf-8")
-
+_REUSED = _Reused()
+_ANCHORS = ".anchors"  # beside a page written aside: its anchors (cache kind "anchors", same key)
 
 # What a reused page is handed to MkDocs as: no text, the template that writes nothing, no macros to run.
 SOURCE = f"---\ntemplate: {TEMPLATE}\nrender_macros: false\n---\n"
@@ -169,22 +183,22 @@ def on_content(page) -> None:
     """After Markdown: a reused page gets back the anchors it had; a rendered one's are kept to store."""
     src = page.file.src_uri
     if src in HITS:
-        page.present_anchor_ids = set(json.loads(cache.read_line("page", HITS[src])))  # the entry's first line
+        page.present_anchor_ids = set(cache.read_json("anchors", HITS[src]))
     elif src in MISSES:
         _state.setdefault("anchors", {})[src] = sorted(page.present_anchor_ids or ())
 
 
 def on_post_page(output: str, page) -> str:
-    """The page's HTML: the stored one when reused; a rendered one is written aside, to be stored if the build succeeds."""
+    """A rendered page's HTML is written aside, to be stored if the build succeeds (a reused one's is empty: nothing is written)."""
     src = page.file.src_uri
-    if src in HITS:
-        return _split(cache.read_bytes("page", HITS[src]))[1]
     if src in MISSES:
         if "pending" not in _state:
             cache.SITE_CACHE.mkdir(parents=True, exist_ok=True)
             _state["pending"] = Path(tempfile.mkdtemp(dir=cache.SITE_CACHE, prefix=".pending-"))
-        head = json.dumps(_state.get("anchors", {}).get(src, []), ensure_ascii=False).encode()
-        (_state["pending"] / MISSES[src]).write_bytes(head + b"\n" + output.encode("utf-8"))
+        anchors = json.dumps(_state.get("anchors", {}).get(src, []), ensure_ascii=False).encode()
+        (_state["pending"] / f"{MISSES[src]}{_ANCHORS}").write_bytes(anchors)
+        # as MkDocs writes it (build._build_page), so that the linked copy is the same bytes
+        (_state["pending"] / MISSES[src]).write_bytes(output.encode("utf-8", errors="xmlcharrefreplace"))
     return output
 
 
@@ -193,11 +207,15 @@ def finish(stored: bool = True) -> None:
     handler = _state.pop("warnings", None)
     if handler is not None:
         logging.getLogger("mkdocs").removeHandler(handler)
+    logging.getLogger("mkdocs.commands.build").removeFilter(_REUSED)
     pending = _state.pop("pending", None)
     _state.pop("anchors", None)
     if pending is None:
         return
     if stored and handler is not None and not handler.get_counts():
         for entry in pending.iterdir():
-            cache.move_in("page", entry.name, entry)
+            if entry.name.endswith(_ANCHORS):
+                cache.move_in("anchors", entry.name.removesuffix(_ANCHORS), entry)
+            else:
+                cache.move_in("page", entry.name, entry)
     shutil.rmtree(pending, ignore_errors=True)
