@@ -6,7 +6,7 @@ site's list of pages are in every page), the site URL and the config's extra (se
 environment). A reused page is handed to MkDocs empty, with a template that writes nothing and
 no macros to run, and is not converted (render_nothing), so neither the macros nor Markdown nor
 the theme render it, and MkDocs writes nothing for it; its stored HTML, byte for byte what was
-rendered from the same inputs, is hard-linked into the site (stored_page, cache.place), and the
+rendered from the same inputs, is hard-linked into the site (stored_pages, cache.place), and the
 anchors it had are restored so that links into it are still checked. A report's chart files and
 downloads are reused when all its pages are, and are hard-linked into the site the same way.
 
