@@ -11,6 +11,7 @@ searched as a large one is (one index per unit, SEARCH_FULL_MAX=1): an unchanged
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -20,6 +21,7 @@ import pytest
 
 from helpers.build import copy_project, mkdocs_build
 from juesuan.data.loader import load
+from juesuan.site import search_index
 from juesuan.tools import synth
 
 pytestmark = pytest.mark.slow
@@ -108,6 +110,21 @@ def test_unchanged_input_reuses_every_page_and_is_byte_identical(builds):
     assert len(linked) == total_pages
     assert "Page skipped" not in LOGS[again]
     assert [p for p in cold.rglob("index.html") if p.stat().st_nlink > 1] == []  # rendered pages are written, not linked
+
+
+def test_each_stored_page_carries_its_own_hash_and_search_scope(builds, tmp_path):
+    """What the search indexes take from the cache for a reused page instead of reading it (reuse.built_pages): the hash
+    of the stored bytes and the scope search_index.indexed reads from them, for every stored page."""
+    cache = builds[0]["cold"][0].parent / "a" / "cache"
+    pages = {p.name: p for p in (cache / "page").rglob("*") if p.is_file()}
+    facts = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in (cache / "anchors").rglob("*") if p.is_file()}
+    assert pages.keys() == facts.keys() and len(pages) > 3 * 20
+    for key, page in pages.items():
+        data, stored = page.read_bytes(), facts[key]
+        found = search_index.indexed("x", data.decode("utf-8"))
+        assert stored["sha256"] == hashlib.sha256(data).hexdigest()
+        assert (tuple(stored["units"]), tuple(stored["years"]), stored["everywhere"]) == (found.units, found.years, found.everywhere)
+    assert sum(1 for f in facts.values() if f["units"] == []) == 0  # every generated page names its report's unit
 
 
 def test_one_changed_package_rebuilds_only_its_pages_and_equals_a_cold_build(builds):

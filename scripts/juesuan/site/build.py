@@ -49,7 +49,7 @@ def index_search(config) -> None:
     the browser fetches only once a reader opens search (docs/assets/search.js).
     """
     try:
-        search_index.write_index(Path(config.site_dir), publish.limit(config, "search_full_max"))
+        search_index.write_index(Path(config.site_dir), publish.limit(config, "search_full_max"), known=reuse.built_pages())
     except RuntimeError as exc:
         raise Abort(str(exc)) from None
 

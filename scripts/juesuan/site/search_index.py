@@ -154,16 +154,21 @@ def plan(pages: list[Indexed], full_max: int | None) -> tuple[dict[str, list[str
     return shards, scopes
 
 
-def write_index(site: Path, full_max: int | None = None, bundle: str = "pagefind") -> dict:
+def write_index(site: Path, full_max: int | None = None, bundle: str = "pagefind",
+                known: dict[str, tuple[str, Indexed]] | None = None) -> dict:
     """The built site → <site>/<bundle>/: Pagefind's indexes of the spaced copies of its pages (one, or one per unit and
     the site index above full_max reports, see EVERYWHERE) and scopes.json → the scopes written.
 
-    An index whose pages are unchanged comes from the build cache. RuntimeError, with Pagefind's output, when
-    Pagefind fails or writes no index."""
+    known: pages whose hash and scope the build already has (reuse.built_pages), not read again. An index whose pages
+    are unchanged comes from the build cache. RuntimeError, with Pagefind's output, when Pagefind fails or writes no index."""
     pages, hashes = [], {}
+    known = known or {}
     for page in sorted(site.rglob("*.html")):  # in one order: Pagefind numbers pages as it finds them
         rel = page.relative_to(site).as_posix()
-        if rel.split("/")[0] != bundle:
+        if rel in known:
+            hashes[rel], found = known[rel]
+            pages.append(found)
+        elif rel.split("/")[0] != bundle:
             data = page.read_bytes()  # read once: its scope now, its hash for its index's key
             hashes[rel] = hashlib.sha256(data).hexdigest()
             pages.append(indexed(rel, data.decode("utf-8")))
