@@ -3,6 +3,7 @@ keys follow every input, entries round-trip, a package that passed is not valida
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -224,3 +225,29 @@ def test_a_reused_page_is_left_as_mkdocs_leaves_an_empty_one(tmp_path):
     assert set(made) == set(ours)
     assert {k: (v if k != "toc" else list(v)) for k, v in made.items()} == {k: (v if k != "toc" else list(v)) for k, v in ours.items()}
     assert ours["content"] == "" and ours["present_anchor_ids"] == set() and ours["_title_from_render"] is None
+
+
+def test_place_links_a_stored_file_and_never_writes_into_another(tmp_path, monkeypatch):
+    """cache.place: a new file (its folder made) is a hard link to the stored one; a file already there, even a link to
+    another stored file, is replaced, never written into; where links fail (another file system) it is a copy."""
+    stored, other = tmp_path / "stored", tmp_path / "other"
+    stored.write_bytes(b"new")
+    other.write_bytes(b"kept")
+    dest = tmp_path / "site" / "a" / "b.svg"
+    cache.place(stored, dest)
+    assert dest.read_bytes() == b"new" and dest.stat().st_ino == stored.stat().st_ino
+    os.unlink(dest)
+    os.link(other, dest)  # an earlier build's link to another stored file
+    cache.place(str(stored), str(dest))
+    assert (dest.read_bytes(), other.read_bytes()) == (b"new", b"kept") and dest.stat().st_ino == stored.stat().st_ino
+    os.unlink(dest)
+    os.link(other, dest)
+
+    def no_links(src, dst):
+        raise OSError(errno.EXDEV, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", no_links)
+    cache.place(stored, dest)
+    assert (dest.read_bytes(), other.read_bytes()) == (b"new", b"kept") and dest.stat().st_ino != stored.stat().st_ino
+    with pytest.raises(FileNotFoundError):
+        cache.place(tmp_path / "gone", tmp_path / "site" / "c.svg")

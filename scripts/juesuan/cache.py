@@ -12,6 +12,7 @@ or runs beside another one never leaves a half-written entry.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -201,12 +202,12 @@ def place(stored: Path | str, dest: Path | str) -> None:
     try:
         os.link(stored, dest)
         return
-    except FileExistsError:
-        os.unlink(dest)
     except FileNotFoundError:  # its folder is not made yet (or the stored file is gone: the copy below says so)
         os.makedirs(os.path.dirname(dest), exist_ok=True)
     except OSError:
         pass
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(dest)  # an earlier file there may be a link into the cache: never copied into
     try:
         os.link(stored, dest)
     except OSError:  # another file system, or links not allowed
