@@ -77,7 +77,8 @@ def test_lines_are_placed_by_the_measured_advances():
 
 
 def test_text_it_cannot_set_is_left_to_resvg():
-    """A character the font lacks, a stroke, a style, another font first, a tspan of another shape: left as text, unchanged."""
+    """A character the font lacks, a stroke, a style, another font first, a tspan of another shape, spaces SVG would strip or
+    collapse: left as text, unchanged."""
     kept = [f'<text transform="translate(5,20)" {FONT} font-size="12px" fill="#000">乐\U0001F600</text>',
             f'<text transform="translate(5,20)" {FONT} font-size="12px" fill="#000" stroke="red">乐</text>',
             f'<text transform="translate(5,20)" {FONT} font-size="12px" font-style="italic" fill="#000">乐</text>',
@@ -86,6 +87,9 @@ def test_text_it_cannot_set_is_left_to_resvg():
             f'<text transform="translate(5,20)" {FONT} font-size="12px" font-weight="300" fill="#000">乐</text>',
             f'<text transform="skewX(5)" {FONT} font-size="12px" fill="#000">乐</text>',
             f'<text transform="translate(5,20)" {FONT} font-size="12px" fill="#000"><tspan>乐</tspan><tspan y="4">乐</tspan></text>',
-            f'<text transform="translate(5,20)" {FONT} font-size="12px" fill="#000"><tspan x="1" dy="2">乐</tspan></text>']
+            f'<text transform="translate(5,20)" {FONT} font-size="12px" fill="#000"><tspan x="1" dy="2">乐</tspan></text>',
+            f'<text transform="translate(5,20)" {FONT} font-size="12px" fill="#000"> 乐</text>',
+            f'<text transform="translate(5,20)" {FONT} font-size="12px" fill="#000">乐  乐</text>',
+            f'<text transform="translate(5,20)" {FONT} font-size="12px" fill="#000"><tspan>乐</tspan><tspan x="0" dy="13">乐	</tspan></text>']
     for text in kept:
         assert outlines.outlined(_svg(text)) == _svg(text), text

@@ -9,7 +9,8 @@ address) may end a pixel apart (tests/test_chart_outlines.py compares every char
 
 Only what Vega writes and this module understands is outlined: a <text> with a translate/rotate
 transform, a px size, the chart font first in its family list, normal or bold weight, a fill
-and opacity, and lines as <tspan x="…" dy="…">, every character in the font. Any other text is
+and opacity, and lines as <tspan x="…" dy="…">, every character in the font, no space that SVG
+would strip or collapse (leading, trailing, doubled, tab, newline). Any other text is
 left as it is for resvg to lay out, as before, so nothing is ever drawn differently or dropped.
 """
 
@@ -114,6 +115,8 @@ def _outlined(match: re.Match) -> str:
     if (ATTR.sub("", head) or set(attrs) - KNOWN or not size or weight is None or anchor is None
             or family != widths.family() or not TRANSFORM.fullmatch(attrs.get("transform", "")) or lines is None):
         return match.group(0)
+    if any(line != line.strip() or "  " in line or any(c in line for c in "\t\n\r") for _, _, line in lines):
+        return match.group(0)  # spaces SVG collapses or strips (xml:space default): resvg's to lay out
     face = _face(weight)
     if any(ord(ch) not in face.cmap for _, _, line in lines for ch in line):
         return match.group(0)  # a character the font lacks: resvg falls back to another font for it
