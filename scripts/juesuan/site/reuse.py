@@ -204,7 +204,7 @@ def on_post_page(output: str, page) -> str:
         found = search_index.indexed(page.file.dest_uri, output)
         stored = {"anchors": _state.get("anchors", {}).get(src, []), "sha256": hashlib.sha256(data).hexdigest(),
                   "units": found.units, "years": found.years, "everywhere": found.everywhere}
-        _state.setdefault("facts", {})[page.file.dest_uri] = _facts(page.file.dest_uri, stored)
+        _state.setdefault("facts", {})[page.file.dest_uri] = (stored["sha256"], found)
         (_state["pending"] / f"{MISSES[src]}{_ANCHORS}").write_bytes(json.dumps(stored, ensure_ascii=False).encode())
         (_state["pending"] / MISSES[src]).write_bytes(data)
     return output
