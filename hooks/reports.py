@@ -15,11 +15,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
 from juesuan.data import messages  # noqa: E402
 from juesuan.data.problems import PackageLacks  # noqa: E402
-from juesuan.site import blocks, build, reuse, spill  # noqa: E402
+from juesuan.site import blocks, build, reuse, search_index, shards, spill  # noqa: E402
 from juesuan.site.publish import LOCAL_HOSTS, problems  # noqa: E402,F401  (LOCAL_HOSTS: read by the tests)
 
 
 def on_config(config):
+    shards.on_config(config)
     # A build in CI or for publishing (DEPLOY=1) must name the published address: its canonical links, sitemap,
     # citations and 报告错误 links are read from it; and 报告错误 must lead somewhere real.
     found = problems(os.environ, config.site_url, getattr(config, "extra", None) or {})
@@ -56,7 +57,7 @@ def on_page_content(html: str, page, config, files) -> str:
         raise PluginError(f"{page.file.src_uri}: {exc}") from None
     if page.present_anchor_ids is not None:
         page.present_anchor_ids |= anchors  # MkDocs checks links into them
-    reuse.on_content(page)
+    reuse.on_content(page, files)
     # MkDocs converts every page before it writes any, and keeps both texts to the end: with hundreds of reports
     # that is most of a build's memory (issue 12). Once it is HTML, only Page.title reads the Markdown (it is None
     # without it), so the title is fixed first (for the nav, the footer's previous/next links and <title>).
@@ -70,9 +71,16 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+def on_env(env, config, files):
+    shards.on_env(files)
+    return env
+
+
 def on_post_page(output: str, page, config) -> str:
     # A page an earlier build rendered from the same inputs: its stored HTML (scripts/juesuan/site/reuse.py).
     output = reuse.on_post_page(output, page)
+    if shards.own() is not None and page.file.src_uri in reuse.MISSES:
+        search_index.space_ahead(output)
     page.content = None  # written: only its anchors and links are read again (MkDocs' anchor check)
     return output
 
@@ -80,7 +88,8 @@ def on_post_page(output: str, page, config) -> str:
 def on_post_build(config):
     # Pagefind indexes the pages as written, in config.site_dir (make build: build/site.new).
     spill.finish()
-    build.index_search(config)
+    if shards.own() is None:  # a build shard's pages are searched in the build that started it
+        build.index_search(config)
     reuse.finish()  # the pages rendered in this build join the cache, unless something warned
 
 

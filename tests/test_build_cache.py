@@ -251,3 +251,77 @@ def test_place_links_a_stored_file_and_never_writes_into_another(tmp_path, monke
     assert (dest.read_bytes(), other.read_bytes()) == (b"new", b"kept") and dest.stat().st_ino != stored.stat().st_ino
     with pytest.raises(FileNotFoundError):
         cache.place(tmp_path / "gone", tmp_path / "site" / "c.svg")
+
+
+def test_a_reused_page_keeps_its_links_to_anchors_and_they_are_checked(tmp_path, store, caplog):
+    """A page's links to anchors are stored with it and given back when it is reused, so that MkDocs checks them in every
+    build (a page a build shard rendered could not check its links into another shard's pages, site/shards.py)."""
+    import logging
+
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import File, Files
+    from mkdocs.structure.pages import Page
+
+    from juesuan.site import reuse
+
+    (tmp_path / "docs").mkdir()
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "x", "docs_dir": str(tmp_path / "docs"), "site_dir": str(tmp_path / "site"),
+                      "markdown_extensions": ["toc", "attr_list"]})
+    assert config.validate() == ([], [])
+    config.plugins._current_plugin = None  # as MkDocs sets it while no plugin runs (File.generated reads it)
+
+    def build(linker: str, target: str) -> Page:
+        target = File.generated(config, "t.md", content=target)
+        files = Files([target, File.generated(config, "a.md", content=linker)])
+        for file in files:
+            Page(None, file, config)
+            reuse.on_pre_page(file.page)
+            file.page.read_source(config)
+            file.page.render(config, files)
+            reuse.on_content(file.page, files)
+            reuse.on_post_page("<html><body>a</body></html>", file.page)
+        files.get_file_from_path("a.md").page.validate_anchor_links(files=files, log_level=logging.WARNING)
+        return files.get_file_from_path("a.md").page
+
+    reuse.start(config)
+    assert reuse.plan_page("a.md", []) is False  # rendered, and stored when the build ends
+    rendered = build("[go](t.md#here) [bad](t.md#gone)\n", "# T\n\n## Here\n\n## Gone\n")
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == []
+    assert {to.src_uri: links for to, links in rendered.links_to_anchors.items()} == {"t.md": {"here": "t.md#here", "gone": "t.md#gone"}}
+    reuse.finish()
+    caplog.clear()
+    reuse.start(config)
+    assert reuse.plan_page("a.md", []) is True  # reused: handed to MkDocs empty
+    with caplog.at_level(logging.WARNING, logger="mkdocs"):
+        reused = build(reuse.SOURCE, "# T\n\n## Here\n")  # the page it links to lost an anchor
+    reuse.finish(stored=False)
+    assert reused.content == "" and {to.src_uri: links for to, links in reused.links_to_anchors.items()} == {
+        "t.md": {"here": "t.md#here", "gone": "t.md#gone"}}
+    assert [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING] == [
+        "Doc file 'a.md' contains a link 't.md#gone', but the doc 't.md' does not contain an anchor '#gone'."]
+
+
+def test_build_shards_keep_a_unit_together_and_share_the_reports_evenly(monkeypatch):
+    """site/shards.py: a unit's reports and its year-on-year page go to one shard; the largest units first, each to the
+    shard with the least work; BUILD_SHARDS sets the count, and a shard starts none."""
+    from juesuan.site import shards
+
+    Share = shards.Share
+    todo = [Share({"a1", "a2", "a3"}, {"a"}), Share({"b1"}, set()), Share({"c1", "c2"}, {"c"}), Share(set(), {"d"}),
+            Share({"e1"}, set())]
+    assert shards._shares(todo, 2) == [Share(frozenset({"a1", "a2", "a3", "e1"}), frozenset({"a"})),
+                                       Share(frozenset({"c1", "c2", "b1"}), frozenset({"c", "d"}))]
+    assert shards._shares(todo, 3) == [Share(frozenset({"a1", "a2", "a3"}), frozenset({"a"})),
+                                       Share(frozenset({"c1", "c2"}), frozenset({"c"})),
+                                       Share(frozenset({"b1", "e1"}), frozenset({"d"}))]
+    assert shards._shares([Share({"x"}, set())], 2) == [Share(frozenset({"x"}), frozenset())]
+    monkeypatch.setattr(shards, "SHARDS", 3)
+    assert (shards.count(2), shards.count(1)) == (3, 0)
+    monkeypatch.setattr(shards, "SHARDS", 1)
+    assert shards.count(500) == 0
+    monkeypatch.setattr(shards, "SHARDS", None)
+    monkeypatch.setattr(shards.os, "cpu_count", lambda: 4)
+    assert (shards.count(shards.SHARD_MIN), shards.count(shards.SHARD_MIN - 1)) == (4, 0)
+    monkeypatch.setattr(shards, "_OWN", (Share(frozenset({"x"}), frozenset()), ""))
+    assert shards.count(500) == 0 and shards.own() == Share(frozenset({"x"}), frozenset())

@@ -39,11 +39,12 @@ def _packages(root: Path) -> Path:
     return root
 
 
-def _build(out: Path, project: Path, packages: Path, cache: Path) -> tuple[int, int, int, int]:
+def _build(out: Path, project: Path, packages: Path, cache: Path, shards: int = 1) -> tuple[int, int, int, int]:
     """Build the project into out with this build cache (charts cached beside it) → the reuse line's numbers (the search
-    index line's into SEARCH). SEARCH_FULL_MAX=1: the site is searched as a large one is, an index per unit."""
+    index line's into SEARCH). SEARCH_FULL_MAX=1: the site is searched as a large one is, an index per unit. In one
+    process unless shards says otherwise (BUILD_SHARDS: site/shards.py)."""
     done = mkdocs_build(out, project, DATAPACKAGE_DIR=str(packages), SITE_CACHE=str(cache), CHART_CACHE=str(cache.parent / "charts"),
-                        SOURCE_DATE_EPOCH="0", SEARCH_FULL_MAX="1")
+                        SOURCE_DATE_EPOCH="0", SEARCH_FULL_MAX="1", BUILD_SHARDS=str(shards))
     assert done.returncode == 0, f"mkdocs build failed ({done.returncode}):\n{done.stdout[-3000:]}"
     found, indexes = REUSED.findall(done.stdout), INDEXES.findall(done.stdout)
     assert len(found) == 1 and len(indexes) == 1, done.stdout[-3000:]
@@ -150,6 +151,22 @@ def test_one_changed_package_rebuilds_only_its_pages_and_equals_a_cold_build(bui
     kept_index = [u["index"] for u in other if u["name"] != load(folder).meta["unit"]]
     assert len(kept_index) == 1
     assert _tree(before / "pagefind" / kept_index[0]) == _tree(changed / "pagefind" / kept_index[0]) != {}
+
+
+def test_a_cold_build_in_shards_equals_one_made_in_one_process(builds, tmp_path):
+    """BUILD_SHARDS=2: two build shards make the reports, each unit's with it, into the build cache (site/shards.py), and
+    the build that started them reuses all of it: byte for byte the cold build made in one process."""
+    (cold, cold_numbers), root = builds[0]["changed_cold"], builds[0]["cold"][0].parent
+    out = tmp_path / "sharded"
+    numbers = _build(out, root / "project", root / "packages", tmp_path / "cache", shards=2)
+    made = re.findall(r"Build shards: the pages, charts and downloads of (\d+) reports and (\d+) units made in (\d+) processes",
+                      LOGS[out])
+    assert made == [("3", "1", "2")]  # the unit's two reports and its year-on-year page in one shard, the other report in the other
+    pages, total_pages, kept, total_kept = numbers
+    assert (pages, total_pages, kept, total_kept) == (cold_numbers[1], cold_numbers[1], 4, 4)
+    assert "stopped" not in LOGS[out]
+    assert _differing(_files(cold), _files(out)) == []
+    assert _index_kinds(cold) == _index_kinds(out)
 
 
 def test_a_build_that_warns_stores_no_page(tmp_path):

@@ -24,7 +24,7 @@ from importlib import metadata
 from pathlib import Path
 
 from juesuan.paths import ROOT, SITE_CACHE
-from juesuan.workers import process_pool
+from juesuan.workers import cores, process_pool
 
 # What the site's output depends on besides the packages (relative to the project); the Python code first.
 CODE = ("scripts/juesuan", "templates", "overrides", "hooks", "formats", "docs", "mkdocs.yml", "package-lock.json")
@@ -224,7 +224,7 @@ def checked(folders: list[Path], check) -> list[tuple[dict | None, list]]:
     keys = [key("valid", package(f)) for f in folders]
     out: list = [(read_json("valid", k), []) for k in keys]
     todo = [i for i, (descriptor, _) in enumerate(out) if descriptor is None]
-    if len(todo) > 1 and (os.cpu_count() or 1) > 1:
+    if len(todo) > 1 and cores() > 1:
         with process_pool() as pool:
             done = list(pool.map(check, [folders[i] for i in todo]))
     else:

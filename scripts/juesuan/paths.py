@@ -20,6 +20,12 @@ SITE_CACHE = Path(os.environ.get("SITE_CACHE") or BUILD / "site-cache")
 # SITE_URL: where the site is published (mkdocs.yml reads the same variable, with the same default);
 # the exported chart images name their page's full URL.
 SITE_URL = os.environ.get("SITE_URL") or "http://127.0.0.1:8000/"
+# BUILD_SHARDS: how many `mkdocs build` processes make a cold build's reports (site/shards.py); unset, one per core
+# when there are enough reports to make; 1, none.
+_SHARDS = os.environ.get("BUILD_SHARDS", "").strip()
+if _SHARDS and not _SHARDS.isdigit():
+    raise SystemExit(f"BUILD_SHARDS={_SHARDS!r}: give a whole number of processes (1: none), or leave it unset")
+SHARDS = int(_SHARDS) if _SHARDS else None
 
 # The chart runtime, from the pinned npm packages (package-lock.json), served by the site itself.
 VENDOR = {

@@ -17,6 +17,7 @@ import io
 import json
 import os
 import re
+import tempfile
 from functools import lru_cache
 
 
@@ -26,7 +27,7 @@ from juesuan.charts import Chart, outlines, svg, table, widths
 from juesuan.cache import PYTHON, used
 from juesuan.charts.draw import stamped
 from juesuan.paths import CHART_CACHE as CACHE, ROOT
-from juesuan.workers import process_pool
+from juesuan.workers import cores, process_pool
 
 LOCALE = "zh-CN"
 
@@ -121,9 +122,14 @@ def files(chart: Chart) -> dict[str, bytes]:
 
 
 def _store(key: str, rendered: dict[str, bytes]) -> None:
+    # each file written aside and renamed into place: build shards and workers render the same chart at once
+    # (two reports with the same numbers), and a file read while another process writes it must be whole
     CACHE.mkdir(parents=True, exist_ok=True)
     for kind, data in rendered.items():
-        (CACHE / f"{key}.{kind}").write_bytes(data)
+        fd, tmp = tempfile.mkstemp(dir=CACHE, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, CACHE / f"{key}.{kind}")
 
 
 # Starting the worker processes (each imports the project and starts Node) costs about 2 s; a chart about 0.13 s.
@@ -133,7 +139,7 @@ POOL_MIN = 40
 def prerender(charts: list[Chart]) -> None:
     """Render every chart not yet in the cache, one process per core (vl-convert renders one chart at a time)."""
     todo = {_key(c): (_parts(c), _name(c)) for c in charts if not all((CACHE / f"{_key(c)}.{kind}").exists() for kind in KINDS)}
-    if len(todo) < POOL_MIN or (os.cpu_count() or 1) < 2:
+    if len(todo) < POOL_MIN or cores() < 2:
         return  # not worth starting processes: files() renders these on demand
     with process_pool() as pool:
         for key, rendered in zip(todo, pool.map(_render, *zip(*todo.values()), chunksize=4)):

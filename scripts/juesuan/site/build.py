@@ -18,7 +18,7 @@ from juesuan.data.loader import Report, reports
 from juesuan.data import messages
 from juesuan.data.problems import PackageError, PackageLacks
 from juesuan.paths import ROOT, VENDOR
-from juesuan.site import downloads, macros, pages, publish, reuse, search_index
+from juesuan.site import downloads, macros, pages, publish, reuse, search_index, shards
 from juesuan.site.pages import PageSpec
 
 
@@ -89,11 +89,11 @@ def add_files(files: Files, config) -> Files:
         raise Abort(f"{messages.LACKS_HEADING}\n{exc}\n{messages.RUN_VALIDATE}") from None
 
 
-def _generated(config, spec: PageSpec, shown: list[Report]) -> File:
+def _generated(config, spec: PageSpec, shown: list[Report], here: bool) -> File:
     TITLES[spec.src] = spec
     SCOPES[spec.src] = search_index.scope(shown)
     source = macros.register(macros.Page(spec, tuple(shown)))
-    return File.generated(config, spec.src, content=reuse.SOURCE if reuse.plan_page(spec.src, shown) else source)
+    return File.generated(config, spec.src, content=reuse.SOURCE if reuse.plan_page(spec.src, shown, here) else source)
 
 
 def _chart_files(config, chart) -> list[File]:
@@ -112,6 +112,18 @@ def _report_files(config, report: Report) -> list[File]:
     return made + [File.generated(config, item.path, content=item.data) for item in downloads.generated(report)]
 
 
+def _plan(config, found: list[Report], compared: dict[str, list[Report]], own: shards.Share | None):
+    """Every generated page, planned (reused, rendered, or in a build shard: another's) → the pages of each unit and report,
+    and the stored files of each unit and report whose pages are all reused (None: made in this build)."""
+    reuse.replan()
+    unit_pages = {uid: [_generated(config, pages.compare_page(uid, u), u, own is None or uid in own.units)] for uid, u in compared.items()}
+    report_pages = {r.slug: [_generated(config, spec, [r], own is None or r.slug in own.reports) for spec in pages.pages(r)]
+                    for r in found}
+    kept = {**{f"unit:{uid}": _kept(config, f"unit:{uid}", u, unit_pages[uid]) for uid, u in compared.items()},
+            **{f"report:{r.slug}": _kept(config, f"report:{r.slug}", [r], report_pages[r.slug]) for r in found}}
+    return unit_pages, report_pages, kept
+
+
 def _add_files(files: Files, config) -> Files:
     found = checked_reports()
     reuse.start(config)
@@ -121,25 +133,30 @@ def _add_files(files: Files, config) -> Files:
     macros.register(macros.Page(pages.spec("site_home", "", ""), tuple(found)))
     units = pages.units(found)
     compared = {uid: pages.comparable(u) for uid, u in units.items() if pages.compare_page(uid, u)}
+    own = shards.own()  # in a build shard: the units and reports it makes (and none else); None in any other build
     # Pages first: a unit or report whose pages are all reused reuses its chart files and downloads (site/reuse.py);
-    # the others' are made, the slow parts (charts, workbooks) in one process per core.
-    unit_pages = {uid: [_generated(config, pages.compare_page(uid, u), u)] for uid, u in compared.items()}
-    report_pages = {r.slug: [_generated(config, spec, [r]) for spec in pages.pages(r)] for r in found}
-    kept = {**{f"unit:{uid}": _kept(config, f"unit:{uid}", u, unit_pages[uid]) for uid, u in compared.items()},
-            **{f"report:{r.slug}": _kept(config, f"report:{r.slug}", [r], report_pages[r.slug]) for r in found}}
+    # the others' are made: by one build shard per core when there are many (site/shards.py), else here, the slow parts
+    # (charts, workbooks) in one process per core.
+    unit_pages, report_pages, kept = _plan(config, found, compared, own)
+    todo = {uid: shards.Share({r.slug for r in u if kept[f"report:{r.slug}"] is None},
+                              {uid} if uid in compared and kept[f"unit:{uid}"] is None else set()) for uid, u in units.items()}
+    if shards.run(config, [t for t in todo.values() if t.reports or t.units]):
+        unit_pages, report_pages, kept = _plan(config, found, compared, own)  # what the shards stored is reused now
     reuse.log_plan(sum(v is not None for v in kept.values()), len(kept))
-    stale = [r for r in found if kept[f"report:{r.slug}"] is None]
+    made_units = [uid for uid in compared if kept[f"unit:{uid}"] is None and (own is None or uid in own.units)]
+    stale = [r for r in found if kept[f"report:{r.slug}"] is None and (own is None or r.slug in own.reports)]
     reuse.prefill(stale)
-    chart_files.prerender([c for r in stale for c in charts.charts(r)]
-                          + [c for uid, u in compared.items() if kept[f"unit:{uid}"] is None for c in charts.compare(u)])
+    chart_files.prerender([c for r in stale for c in charts.charts(r)] + [c for uid in made_units for c in charts.compare(compared[uid])])
+    # A build shard lists every page (another's empty) and every file it has: its pages' links are checked (it writes none)
     for unit_id, unit_reports in compared.items():
         what = f"unit:{unit_id}"
-        made = kept[what] or reuse.store_files(config, what, unit_reports, [f for c in charts.compare(unit_reports) for f in _chart_files(config, c)])
+        made = kept[what] or (reuse.store_files(config, what, unit_reports, [f for c in charts.compare(unit_reports) for f in _chart_files(config, c)])
+                              if unit_id in made_units else [])
         for f in unit_pages[unit_id] + reuse.stored_pages(config, unit_pages[unit_id]) + made:
             files.append(f)
     for report in found:
         what = f"report:{report.slug}"
-        made = kept[what] or reuse.store_files(config, what, [report], _report_files(config, report))
+        made = kept[what] or (reuse.store_files(config, what, [report], _report_files(config, report)) if report in stale else [])
         for f in report_pages[report.slug] + reuse.stored_pages(config, report_pages[report.slug]) + made:
             files.append(f)
         # The package itself, byte for byte, under <slug>/package/: the files its descriptor lists, nothing else.

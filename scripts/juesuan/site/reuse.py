@@ -34,11 +34,12 @@ from juesuan import cache, charts
 from juesuan.charts import files as chart_files
 from juesuan.data.loader import Report, forget
 from juesuan.site import downloads, search_index
-from juesuan.workers import process_pool
+from juesuan.workers import cores, process_pool
 
 TEMPLATE = "cached-page.html"  # overrides/cached-page.html: writes nothing
 HITS: dict[str, str] = {}  # page source → key of its stored HTML
 MISSES: dict[str, str] = {}  # page source → key its HTML is stored under once the build succeeds
+ELSEWHERE: set[str] = set()  # in a build shard (site/shards.py): the page sources another shard or build renders
 _state: dict = {}
 log = logging.getLogger("mkdocs.juesuan.reuse")  # MkDocs prints its children's INFO lines (not with -q)
 
@@ -56,8 +57,7 @@ def start(config) -> dict:
     """A new build: forget the last one's plans, count MkDocs' warnings from here on; → what every page depends on."""
     finish(stored=False)
     _state.pop("packages", None)
-    HITS.clear()
-    MISSES.clear()
+    replan()
     _state["warnings"] = CountHandler()
     _state["warnings"].setLevel(logging.WARNING)
     logging.getLogger("mkdocs").addHandler(_state["warnings"])
@@ -100,8 +100,19 @@ def passed(found: list[Report]) -> None:
         cache.write_json("checked", cache.key("checked", cache.package(r.folder)), True)
 
 
-def plan_page(src: str, shown: list[Report]) -> bool:
-    """A generated page → whether its stored HTML is reused (else it is rendered and stored)."""
+def replan() -> None:
+    """Forget which pages are reused and which rendered: they are planned again (after the build shards stored theirs)."""
+    HITS.clear()
+    MISSES.clear()
+    ELSEWHERE.clear()
+
+
+def plan_page(src: str, shown: list[Report], here: bool = True) -> bool:
+    """A generated page, and whether this build makes it (a shard makes only its own) → whether it is handed to MkDocs
+    empty: its stored HTML is reused, or another shard makes it; else it is rendered and stored."""
+    if not here:
+        ELSEWHERE.add(src)
+        return True
     k = cache.key("page", src, _hashes(shown), _state["site_key"])
     if cache.has("page", k) and cache.has("anchors", k):
         HITS[src] = k
@@ -144,7 +155,7 @@ def _make(report: Report) -> None:
 def prefill(reports: list[Report]) -> None:
     """Make the charts, chart files and downloads of reports that the build does not reuse, one process per core, into
     the caches where the build then reads them (building and rendering charts and writing workbooks is most of a cold build)."""
-    if len(reports) < 2 or (os.cpu_count() or 1) < 2:
+    if len(reports) < 2 or cores() < 2:
         return  # the build makes them as it goes
     with process_pool() as pool:
         list(pool.map(_make, reports))
@@ -166,7 +177,7 @@ SOURCE = f"---\ntemplate: {TEMPLATE}\nrender_macros: false\n---\n"
 def on_pre_page(page) -> None:
     """A reused page is not converted: MkDocs makes a Markdown converter with every extension for each page, a
     millisecond each, and a reused page's HTML comes from the cache (issue 12: thousands of pages per build)."""
-    if page.file.src_uri in HITS:
+    if page.file.src_uri in HITS or page.file.src_uri in ELSEWHERE:
         page.render = types.MethodType(render_nothing, page)
 
 
@@ -180,16 +191,23 @@ def render_nothing(page, config, files) -> None:
     page.links_to_anchors = {}
 
 
-def on_content(page) -> None:
-    """After Markdown: a reused page gets back the anchors it had (and what the search indexes need of it); a rendered
-    one's anchors are kept to store."""
+def on_content(page, files) -> None:
+    """After Markdown: a reused page gets back the anchors it had and its links to anchors (MkDocs checks them at the
+    end of this build, as a rendered page's: a page rendered by a build shard could not check those into other shards'
+    pages), and what the search indexes need of it; a rendered one's are kept to store. A page in another shard has
+    no anchors (None: MkDocs checks no link into it)."""
     src = page.file.src_uri
     if src in HITS:
         stored = cache.read_json("anchors", HITS[src])
         page.present_anchor_ids = set(stored["anchors"])
+        links = {files.get_file_from_path(to): anchors for to, anchors in stored["links"].items()}
+        page.links_to_anchors = {to: anchors for to, anchors in links.items() if to is not None}
         _state.setdefault("facts", {})[page.file.dest_uri] = _facts(page.file.dest_uri, stored)
     elif src in MISSES:
-        _state.setdefault("anchors", {})[src] = sorted(page.present_anchor_ids or ())
+        _state.setdefault("anchors", {})[src] = (sorted(page.present_anchor_ids or ()),
+                                                 {to.src_uri: dict(a) for to, a in (page.links_to_anchors or {}).items()})
+    elif src in ELSEWHERE:
+        page.present_anchor_ids = None
 
 
 def on_post_page(output: str, page) -> str:
@@ -202,7 +220,8 @@ def on_post_page(output: str, page) -> str:
         # as MkDocs writes it (build._build_page), so that the linked copy is the same bytes
         data = output.encode("utf-8", errors="xmlcharrefreplace")
         found = search_index.indexed(page.file.dest_uri, output)
-        stored = {"anchors": _state.get("anchors", {}).get(src, []), "sha256": hashlib.sha256(data).hexdigest(),
+        anchors, links = _state.get("anchors", {}).get(src, ([], {}))
+        stored = {"anchors": anchors, "links": links, "sha256": hashlib.sha256(data).hexdigest(),
                   "units": found.units, "years": found.years, "everywhere": found.everywhere}
         _state.setdefault("facts", {})[page.file.dest_uri] = (stored["sha256"], found)
         (_state["pending"] / f"{MISSES[src]}{_ANCHORS}").write_bytes(json.dumps(stored, ensure_ascii=False).encode())
