@@ -73,6 +73,7 @@ def on_page_context(context, page, config, nav):
 
 def on_env(env, config, files):
     shards.on_env(files)
+    reuse.link_in_background(files)  # MkDocs copies the other files next, then writes the pages
     return env
 
 
@@ -88,6 +89,7 @@ def on_post_page(output: str, page, config) -> str:
 def on_post_build(config):
     # Pagefind indexes the pages as written, in config.site_dir (make build: build/site.new).
     spill.finish()
+    reuse.linked()  # every reused page and stored file is in the site before Pagefind reads it
     if shards.own() is None:  # a build shard's pages are searched in the build that started it
         build.index_search(config)
     reuse.finish()  # the pages rendered in this build join the cache, unless something warned
@@ -95,3 +97,4 @@ def on_post_build(config):
 
 def on_build_error(error):
     spill.finish()
+    reuse.linked(quiet=True)  # the build's own error is the one to report

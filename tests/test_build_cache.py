@@ -325,3 +325,23 @@ def test_build_shards_keep_a_unit_together_and_share_the_reports_evenly(monkeypa
     assert (shards.count(shards.SHARD_MIN), shards.count(shards.SHARD_MIN - 1)) == (4, 0)
     monkeypatch.setattr(shards, "_OWN", (Share(frozenset({"x"}), frozenset()), ""))
     assert shards.count(500) == 0 and shards.own() == Share(frozenset({"x"}), frozenset())
+
+
+def test_bench_peak_memory_counts_every_process_of_a_build_at_once():
+    """bench._TreeMemory: two children holding 120 MB each at the same time are 240 MB of the build's peak (ru_maxrss
+    alone says 120: a build in shards runs several processes at once)."""
+    import subprocess
+    import sys
+    import threading
+
+    hold = "x = bytearray(120 * 2**20); x[::4096] = b'1' * len(x[::4096]); import time; time.sleep(1.5)"
+    parent = f"import subprocess, sys; ps = [subprocess.Popen([sys.executable, '-c', {hold!r}]) for _ in range(2)]; [p.wait() for p in ps]"
+    proc = subprocess.Popen([sys.executable, "-c", parent])
+    tree = bench._TreeMemory(proc.pid)
+    assert isinstance(tree, threading.Thread)
+    tree.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    tree.join(timeout=5)
+    assert status == 0 and not tree.is_alive()
+    assert 240 * 2**20 <= tree.peak < 400 * 2**20
+    assert usage.ru_maxrss * 1024 < 200 * 2**20
