@@ -80,6 +80,7 @@ def test_revise_changes_one_synthetic_package_and_keeps_its_title(tmp_path):
     shutil.copytree(synth.TEMPLATE, root / synth.TEMPLATE.name)
     made = synth.make_many(root, 3, 1)  # one unit, 2019–2021, factors 2, 3, 4
     before = load(made[1])
+    before.rows["figures"]  # read now: a report reads each table when first asked for
     folder = synth.revise(root)
     assert folder == made[1]
     after = load(folder)
@@ -345,3 +346,20 @@ def test_bench_peak_memory_counts_every_process_of_a_build_at_once():
     assert status == 0 and not tree.is_alive()
     assert 240 * 2**20 <= tree.peak < 400 * 2**20
     assert usage.ru_maxrss * 1024 < 200 * 2**20
+
+
+def test_a_table_changed_after_validation_is_never_read_as_valid(package_copy):
+    """A report reads a table when first asked for (data/loader.py): one whose file changed since the package was
+    loaded after its validation stops the build with a located problem instead of being read unvalidated."""
+    from juesuan.data.problems import PackageError
+
+    report = load(package_copy)
+    figures = report.rows["figures"]
+    assert figures and report.rows.get("no-such-table") is None
+    path = package_copy / report.resource("codes")["path"]
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    with pytest.raises(PackageError) as caught:
+        report.cells["codes"]
+    assert [(p.code, p.file) for p in caught.value.problems] == [("changed-while-building", str(path))]
+    assert "此文件在校验之后、构建读取之前被改动" in str(caught.value.problems[0])
+    assert report.rows["figures"] is figures  # a table read before the change stays as it was read

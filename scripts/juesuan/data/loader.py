@@ -259,18 +259,30 @@ REQUIRED = ("source", "figures", "narrative", "glossary", "codes", "provenance",
 OPTIONAL = ("performance_projects", "performance_indicators", "self_assessment", "work_figures", "organisation")
 
 
+def _stamp(path: Path) -> tuple[int, int, int]:
+    st = path.stat()
+    return st.st_mtime_ns, st.st_size, st.st_ino
+
+
 @dataclass
 class _Tables:
-    """A report's table resources → read into its rows, cells and lines, one resource when first asked for (ByResource)."""
+    """A report's table resources → read into its rows, cells and lines, one resource when first asked for (ByResource).
+
+    stamps: each table file as it was when the package was loaded (after its validation): a file changed since then is
+    never read as if it had been validated (PackageError, nothing is published)."""
 
     report: "Report"
+    stamps: dict[str, tuple[int, int, int]]
 
     def read(self, name: str) -> bool:
         """Read one resource into the report → whether the package has it (an OPTIONAL one it lacks reads as no rows)."""
         report = self.report
         res = next((r for r in report.descriptor["resources"] if r.get("name") == name and r.get("type") == "table"), None)
         if res is not None:
-            cells, rows = _read_table(report.folder / res["path"], res["schema"])
+            path = report.folder / res["path"]
+            if _stamp(path) != self.stamps.get(res["path"]):
+                raise PackageError([Problem.of("changed-while-building", display(path), None, None)])
+            cells, rows = _read_table(path, res["schema"])
             dict.__setitem__(report.cells, name, cells)
             dict.__setitem__(report.rows, name, rows)
             dict.__setitem__(report.lines, name, record_lines(report.folder / res["path"]))
@@ -285,7 +297,7 @@ class _Tables:
 def _read(folder: Path, descriptor: dict) -> Report:
     """A validated package folder → its Report (typed rows, raw cells, file lines: each table read when first asked for)."""
     report = Report(folder=folder, descriptor=descriptor)
-    tables = _Tables(report)
+    tables = _Tables(report, {r["path"]: _stamp(folder / r["path"]) for r in descriptor["resources"] if r.get("type") == "table"})
     for view in (report.rows, report.cells, report.lines):
         view.folder, view.tables = folder, tables
     return report

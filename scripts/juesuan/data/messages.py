@@ -25,6 +25,8 @@ MESSAGES: dict[str, Msg] = {
     # ---- reading the package
     "no-packages": Msg("没有数据包", "{root} 下没有数据包文件夹（含 datapackage.json 的文件夹）",
                        "请把数据包文件夹放到这里", "no package folder with a datapackage.json under {root}"),
+    "changed-while-building": Msg("文件在构建过程中被改动", "此文件在校验之后、构建读取之前被改动，读到的内容未经校验",
+                                  "改完所有文件后重新构建（make build）", "changed after it was validated, during the build; build again"),
     "no-descriptor": Msg("缺少 datapackage.json", "此文件夹中没有 datapackage.json",
                          "请放入数据包的描述文件 datapackage.json，或移走这个文件夹", "no datapackage.json in this folder"),
     "descriptor-unreadable|json": Msg("datapackage.json 无法读取", "不是有效的 JSON：第 {col} 列附近{reason}",

@@ -19,6 +19,7 @@ CODES = {
     # reading the package
     "no-packages": "no package folder with a datapackage.json",
     "no-descriptor": "the folder has no datapackage.json",
+    "changed-while-building": "a file changed after it was validated, while the site was being built",
     "descriptor-unreadable": "datapackage.json cannot be read",
     "not-utf8": "a file is not UTF-8",
     "byte-order-mark": "a file starts with a byte-order mark",
