@@ -58,6 +58,7 @@ def on_page_content(html: str, page, config, files) -> str:
     if page.present_anchor_ids is not None:
         page.present_anchor_ids |= anchors  # MkDocs checks links into them
     reuse.on_content(page, files)
+    build.done_with(page.file.src_uri)
     # MkDocs converts every page before it writes any, and keeps both texts to the end: with hundreds of reports
     # that is most of a build's memory (issue 12). Once it is HTML, only Page.title reads the Markdown (it is None
     # without it), so the title is fixed first (for the nav, the footer's previous/next links and <title>).

@@ -363,3 +363,17 @@ def test_a_table_changed_after_validation_is_never_read_as_valid(package_copy):
     assert [(p.code, p.file) for p in caught.value.problems] == [("changed-while-building", str(path))]
     assert "此文件在校验之后、构建读取之前被改动" in str(caught.value.problems[0])
     assert report.rows["figures"] is figures  # a table read before the change stays as it was read
+    report.release()  # a build done with the report: the tables are read again when asked for, and must be unchanged
+    with pytest.raises(PackageError):
+        report.rows["codes"]
+    assert report.rows["figures"] == figures and report.rows["figures"] is not figures
+
+
+def test_missing_resources_read_as_the_default_without_wording_a_problem(package_copy, monkeypatch):
+    """ByResource.get of a resource the package lacks is the default, and words no PackageLacks (pages ask often)."""
+    from juesuan.data import problems
+
+    report = load(package_copy)
+    monkeypatch.setattr(problems.Problem, "of", classmethod(lambda *a, **k: pytest.fail("a problem was worded")))
+    assert report.rows.get("no-such-table") is None and report.cells.get("no-such-table", []) == []
+    assert report.rows.get("figures") == report.rows["figures"] != []  # an existing one is read by get() too

@@ -43,10 +43,10 @@ class ByResource(dict):
                            f"a table resource named {name!r}")
 
     def get(self, name: str, default=None):
-        try:
-            return self[name]
-        except PackageLacks:
-            return default
+        # without raising: a PackageLacks words its message, and pages ask for resources a package may lack many times
+        if dict.__contains__(self, name) or (self.tables is not None and self.tables.read(name) and dict.__contains__(self, name)):
+            return dict.__getitem__(self, name)
+        return default
 
 
 @dataclass
@@ -58,6 +58,11 @@ class Report:
     rows: dict[str, list[dict]] = field(default_factory=lambda: ByResource())
     cells: dict[str, list[list[str]]] = field(default_factory=lambda: ByResource())
     lines: dict[str, list[int]] = field(default_factory=lambda: ByResource())  # file line of each record (0 = header)
+
+    def release(self) -> None:
+        """Drop the tables read so far: read again (from the same, checked files) when next asked for."""
+        for view in (self.rows, self.cells, self.lines):
+            dict.clear(view)
 
     def line(self, resource: str, index: int) -> int:
         """0-based data row index → the file line where that row starts (cells may span lines)."""

@@ -14,7 +14,7 @@ from mkdocs.structure.files import File, Files
 
 from juesuan import cache, charts, checks
 from juesuan.charts import files as chart_files
-from juesuan.data.loader import Report, reports
+from juesuan.data.loader import Report, forget, reports
 from juesuan.data import messages
 from juesuan.data.problems import PackageError, PackageLacks
 from juesuan.paths import ROOT, VENDOR
@@ -72,6 +72,19 @@ def nav() -> list:
     """The site nav, from the packages as they are now (re-read once per build: `make dev` sees edits)."""
     cache.code.cache_clear()  # templates and formats read again: `make dev` must not reuse pages of an edited template
     return pages.site_nav(checked_reports(refresh=True))
+
+
+LAST: dict[str, Report] = {}  # the last page of a report this build renders → that report (done_with)
+
+
+def done_with(src: str) -> None:
+    """A page has been converted: after the last one of its report, what the build remembers of that report and the
+    tables it read are dropped (read again if anything asks: a build that renders hundreds of reports held them all,
+    issue 12: 300 reports ≤ 2 GB). Its pages are written later from their HTML alone."""
+    report = LAST.pop(src, None)
+    if report is not None:
+        forget(report)
+        report.release()
 
 
 TITLES: dict[str, PageSpec] = {}  # generated page source → its spec (title and description from the data)
@@ -160,6 +173,11 @@ def _add_files(files: Files, config) -> Files:
     made_units = [uid for uid in compared if kept[f"unit:{uid}"] is None and (own is None or uid in own.units)]
     stale = [r for r in found if kept[f"report:{r.slug}"] is None and (own is None or r.slug in own.reports)]
     reuse.prefill(stale)
+    LAST.clear()
+    for report in found:
+        rendered = [f.src_uri for f in report_pages[report.slug] if f.src_uri in reuse.MISSES]
+        if rendered:
+            LAST[rendered[-1]] = report
     chart_files.prerender([c for r in stale for c in charts.charts(r)] + [c for uid in made_units for c in charts.compare(compared[uid])])
     # A build shard lists every page (another's empty) and every file it has: its pages' links are checked (it writes none)
     for unit_id, unit_reports in compared.items():
