@@ -30,7 +30,7 @@ CANONICAL = {"number": re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?"), "integer
 URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")  # http:, file:, a Windows drive (C:)
 _CHAR_NAMES = {0: "NUL", 9: "tab", 0x0B: "vertical tab", 0x0C: "form feed", 0x0D: "carriage return", 0x1B: "escape"}
 _CHAR_ZH = {0: "NUL", 9: "制表符 TAB", 0x0B: "垂直制表符 VT", 0x0C: "换页符 FF", 0x0D: "回车符 CR", 0x1B: "ESC"}
-# The field types the loader casts (loader._CAST): a schema may use no other.
+# The field types the loader casts (tables._CAST): a schema may use no other.
 FIELD_TYPES = ("string", "number", "integer")
 
 

@@ -7,7 +7,6 @@ problem naming file, row, field and what is wrong.
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
 from dataclasses import dataclass, field
@@ -21,32 +20,10 @@ from juesuan import cache
 from juesuan.data import formats, frictionless_errors, inputs, quotes
 from juesuan.data.problems import PackageError, PackageLacks, Problem
 from juesuan.data.source_text import AFTER, BEFORE, CHINESE_DIGITS
+from juesuan.data.tables import REQUIRED, ByResource, Tables, record_lines, stamp
 from juesuan.paths import PACKAGES, display
 
 REF = re.compile(r"\[\[([^\[\]]+)\]\]")
-
-
-class ByResource(dict):
-    """Resource name → its rows (cells, lines), each table read from its file the first time it is asked for; a resource
-    the package lacks is PackageLacks, a located line, not a KeyError.
-
-    Read when asked for: a build holds every report, and most of them only for their names and a few figures (the nav,
-    the home page, a build shard making other reports, issue 12: 300 reports ≤ 2 GB); get() reads like [] does."""
-
-    folder: Path | None = None
-    tables: "_Tables | None" = None
-
-    def __missing__(self, name: str):
-        if self.tables is not None and self.tables.read(name) and dict.__contains__(self, name):
-            return dict.__getitem__(self, name)
-        raise PackageLacks("datapackage.json" if self.folder is None else display(self.folder / "datapackage.json"),
-                           f"a table resource named {name!r}")
-
-    def get(self, name: str, default=None):
-        # without raising: a PackageLacks words its message, and pages ask for resources a package may lack many times
-        if dict.__contains__(self, name) or (self.tables is not None and self.tables.read(name) and dict.__contains__(self, name)):
-            return dict.__getitem__(self, name)
-        return default
 
 
 @dataclass
@@ -181,25 +158,6 @@ def discover(root: Path = PACKAGES) -> list[Path]:
     return sorted(p.parent for p in root.glob("*/datapackage.json"))
 
 
-def record_lines(path: Path) -> list[int]:
-    """A CSV file → the file line on which each record starts (index 0 is the header).
-
-    Cells may hold line breaks (paragraphs of the narrative), so record numbers and file lines
-    differ; every problem is reported with the file line a person sees in an editor.
-    """
-    starts = []
-    with path.open(encoding="utf-8", newline="") as f:
-        reader = csv.reader(f)
-        while True:
-            start = reader.line_num + 1
-            try:
-                next(reader)
-            except StopIteration:
-                break
-            starts.append(start)
-    return starts
-
-
 TEXT_FORMATS = ("txt", "csv", "json", "md")
 
 
@@ -259,50 +217,10 @@ def check_folder(folder: Path) -> tuple[dict | None, list[Problem]]:
     return descriptor, inputs.merged(controls, numbers, theirs, quotes.problems(folder, descriptor), descriptor)
 
 
-# Resources every package lists (the checks and the pages read them), and those it may leave out (read as empty).
-REQUIRED = ("source", "figures", "narrative", "glossary", "codes", "provenance", "relations", "findings")
-OPTIONAL = ("performance_projects", "performance_indicators", "self_assessment", "work_figures", "organisation")
-
-
-def _stamp(path: Path) -> tuple[int, int, int]:
-    st = path.stat()
-    return st.st_mtime_ns, st.st_size, st.st_ino
-
-
-@dataclass
-class _Tables:
-    """A report's table resources → read into its rows, cells and lines, one resource when first asked for (ByResource).
-
-    stamps: each table file as it was when the package was loaded (after its validation): a file changed since then is
-    never read as if it had been validated (PackageError, nothing is published)."""
-
-    report: "Report"
-    stamps: dict[str, tuple[int, int, int]]
-
-    def read(self, name: str) -> bool:
-        """Read one resource into the report → whether the package has it (an OPTIONAL one it lacks reads as no rows)."""
-        report = self.report
-        res = next((r for r in report.descriptor["resources"] if r.get("name") == name and r.get("type") == "table"), None)
-        if res is not None:
-            path = report.folder / res["path"]
-            if _stamp(path) != self.stamps.get(res["path"]):
-                raise PackageError([Problem.of("changed-while-building", display(path), None, None)])
-            cells, rows = _read_table(path, res["schema"])
-            dict.__setitem__(report.cells, name, cells)
-            dict.__setitem__(report.rows, name, rows)
-            dict.__setitem__(report.lines, name, record_lines(report.folder / res["path"]))
-            return True
-        if name in OPTIONAL:  # a report without performance forms or work figures has no such rows (and no lines)
-            dict.__setitem__(report.rows, name, [])
-            dict.__setitem__(report.cells, name, [])
-            return True
-        return False
-
-
 def _read(folder: Path, descriptor: dict) -> Report:
     """A validated package folder → its Report (typed rows, raw cells, file lines: each table read when first asked for)."""
     report = Report(folder=folder, descriptor=descriptor)
-    tables = _Tables(report, {r["path"]: _stamp(folder / r["path"]) for r in descriptor["resources"] if r.get("type") == "table"})
+    tables = Tables(report, {r["path"]: stamp(folder / r["path"]) for r in descriptor["resources"] if r.get("type") == "table"})
     for view in (report.rows, report.cells, report.lines):
         view.folder, view.tables = folder, tables
     return report
@@ -314,27 +232,6 @@ def load(folder: Path) -> Report:
     if problems:
         raise PackageError(problems)
     return _read(folder, descriptor)
-
-
-_CAST = {"string": str, "number": Decimal, "integer": int}
-
-
-def _read_table(path: Path, schema: dict) -> tuple[list[list[str]], list[dict]]:
-    """A CSV that frictionless has just validated → (raw cells, typed rows).
-
-    Frictionless validates every file first; reading the rows again through its row stream took
-    most of a build's loading time, so the already-valid cells are cast here with the schema's
-    own types (string, number → Decimal, integer) and missing values → None.
-    """
-    fields = schema["fields"]
-    missing = set(schema.get("missingValues", [""]))
-    casts = [(f["name"], _CAST[f["type"]]) for f in fields]
-    with path.open(encoding="utf-8", newline="") as f:
-        reader = csv.reader(f)
-        next(reader)
-        raw = [row for row in reader]
-    typed = [{name: (None if cell in missing else cast(cell)) for (name, cast), cell in zip(casts, row)} for row in raw]
-    return raw, typed
 
 
 def load_all(root: Path = PACKAGES) -> list[Report]:
