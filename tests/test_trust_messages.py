@@ -27,7 +27,8 @@ from helpers.hostile import make_hostile
 from helpers.mutations import CORPUS, corpus_mutation, open_quote, set_cell, set_field_type
 from helpers.paths import SLUG, T01, T09
 from juesuan.data import frictionless_errors, inputs, messages
-from juesuan.data.loader import _CAST, check_folder
+from juesuan.data.loader import check_folder
+from juesuan.data.tables import _CAST
 from juesuan.data.problems import CODES, Problem, _frictionless_types
 from juesuan.paths import ROOT, display
 from juesuan.tools.validate import validate
