@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import subprocess
 
 import pytest
 import vl_convert as vlc
+from mkdocs.structure.files import Files
 
 from juesuan import charts
 from juesuan.charts import files, svg, widths
 from juesuan.charts.draw import stamped
 from juesuan.data.loader import reports
+from juesuan.paths import ROOT
+from juesuan.site import reuse
 
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
 
@@ -69,6 +73,31 @@ def test_data_from_outside_is_refused():
     with pytest.raises(svg.RenderError, match=r"^外部: Vega could not draw it: .*a chart may not load data from outside"):
         svg.to_svg(spec, "外部")
     assert svg.to_svg({"marks": []}).startswith("<svg")  # the renderer goes on with the next chart
+
+
+def test_stopping_ends_node_and_the_next_drawing_starts_it_again():
+    """A build stops the Node process once its charts are drawn (hooks/reports.py, on_env): it ends, and a later chart
+    (the next build of `make serve`) is still drawn."""
+    first = svg.to_svg({"marks": []})
+    proc = svg._proc["node"]
+    svg.stop()
+    assert proc.poll() == 0 and "node" not in svg._proc
+    svg.stop()  # nothing running: nothing to do
+    assert svg.to_svg({"marks": []}) == first
+    assert svg._proc["node"].pid != proc.pid
+
+
+def test_a_build_stops_node_before_it_writes_its_pages():
+    """hooks/reports.py, loaded by path as MkDocs loads it: on_env (after every chart file is made) ends the Node process."""
+    spec = importlib.util.spec_from_file_location("reports_hook_for_svg", ROOT / "hooks" / "reports.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    svg.to_svg({"marks": []})
+    proc = svg._proc["node"]
+    env = object()
+    assert hook.on_env(env, None, Files([])) is env
+    reuse.linked()
+    assert proc.poll() == 0 and "node" not in svg._proc
 
 
 def test_without_node_the_error_says_what_to_do(monkeypatch):

@@ -58,3 +58,19 @@ def to_svg(spec: dict, what: str = "chart") -> str:
     if "error" in answer:
         raise RenderError(f"{what}: Vega could not draw it: {answer['error'].splitlines()[0]}")
     return answer["svg"]
+
+
+def stop() -> None:
+    """The Node process → ended (its stdin closed), once a build has drawn its charts: it holds ~140 MB, and a cold build
+    of hundreds of reports runs one per build shard while the pages are written (issue 12: 300 reports ≤ 2 GB). A later
+    drawing starts a new one."""
+    with _lock:
+        proc = _proc.pop("node", None)
+    if proc is not None and proc.poll() is None:
+        proc.stdin.close()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()

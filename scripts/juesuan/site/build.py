@@ -135,8 +135,21 @@ def _kept(config, what: str, shown: list[Report], page_files: list[File]) -> lis
 
 
 def _report_files(config, report: Report) -> list[File]:
+    """A report → its chart files, downloads and package files, to be stored (reuse.store_files) and linked into the site."""
     made = [f for chart in charts.charts(report) for f in _chart_files(config, chart)]
-    return made + [File.generated(config, item.path, content=item.data) for item in downloads.generated(report)]
+    made += [File.generated(config, item.path, content=item.data) for item in downloads.downloads(report)]
+    # The package itself, byte for byte, under <slug>/package/: the files its descriptor lists, nothing else (the
+    # downloads hold most of them, the bytes their checksums are of). Stored with the rest, so that a reused report's
+    # are linked into the site from the cache, not copied again (issue 12: 8 700 copies at 300 reports).
+    listed = {f.src_uri for f in made}
+    return made + [File.generated(config, path, content=(report.folder / rel).read_bytes())
+                   for rel in report.published_files if (path := downloads.package_path(report, rel)) not in listed]
+
+
+def _package_files(config, report: Report) -> list[File]:
+    """A report another build shard makes → its package files, listed (links to them are checked) but never written here."""
+    return [File.generated(config, downloads.package_path(report, rel), abs_src_path=str(report.folder / rel))
+            for rel in report.published_files]
 
 
 def _plan(config, found: list[Report], compared: dict[str, list[Report]], own: shards.Share | None):
@@ -188,12 +201,10 @@ def _add_files(files: Files, config) -> Files:
             files.append(f)
     for report in found:
         what = f"report:{report.slug}"
-        made = kept[what] or (reuse.store_files(config, what, [report], _report_files(config, report)) if report in stale else [])
+        made = kept[what] or (reuse.store_files(config, what, [report], _report_files(config, report)) if report in stale
+                              else _package_files(config, report))
         for f in report_pages[report.slug] + reuse.stored_pages(config, report_pages[report.slug]) + made:
             files.append(f)
-        # The package itself, byte for byte, under <slug>/package/: the files its descriptor lists, nothing else.
-        for rel in report.published_files:
-            files.append(File.generated(config, f"{report.slug}/package/{rel}", abs_src_path=str(report.folder / rel)))
     for dest, src in VENDOR.items():
         path = ROOT / src
         if not path.is_file():

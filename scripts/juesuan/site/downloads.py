@@ -202,15 +202,15 @@ def downloads(report: Report) -> list[Download]:
 
 def _made(report: Report) -> list[Download]:
     """Every download of a report, made from its package."""
-    base, pkg = f"{report.slug}/downloads", f"{report.slug}/package"
-    out: list[Download] = [Download(f"{pkg}/datapackage.json", "数据包描述文件", "JSON", (report.folder / "datapackage.json").read_bytes())]
+    base = f"{report.slug}/downloads"
+    out: list[Download] = [Download(package_path(report, "datapackage.json"), "数据包描述文件", "JSON", (report.folder / "datapackage.json").read_bytes())]
     tables = [(r["name"], f"附表{r['table_number']:02d}") for r in report.table_resources]
     for res in report.descriptor["resources"]:
         name = res["name"]
         data = (report.folder / res["path"]).read_bytes()
         # The CSV download is the package file itself, published under <slug>/package/ as it is.
         kind = "CSV" if res.get("type") == "table" else "TXT"
-        out.append(Download(f"{pkg}/{res['path']}", res["title"], kind, data))
+        out.append(Download(package_path(report, res["path"]), res["title"], kind, data))
         if res.get("type") == "table":
             out.append(Download(f"{base}/{name}.xlsx", res["title"], "XLSX", _workbook(report, [(name, name[:31])])))
             out.append(Download(f"{base}/{name}.json", res["title"], "JSON", resource_json(report, name)))
@@ -223,14 +223,14 @@ def _made(report: Report) -> list[Download]:
 
 def for_resource(report: Report, name: str) -> list[Download]:
     """The CSV, XLSX and JSON of one resource."""
-    csv_path = f"{report.slug}/package/{report.resource(name)['path']}"
+    csv_path = package_path(report, report.resource(name)["path"])
     base = f"{report.slug}/downloads/{name}."
     return [d for d in downloads(report) if d.path == csv_path or d.path.startswith(base)]
 
 
-def generated(report: Report) -> list[Download]:
-    """The downloads that are not package files (those are published from the package folder as they are)."""
-    return [d for d in downloads(report) if not d.path.startswith(f"{report.slug}/package/")]
+def package_path(report: Report, rel: str) -> str:
+    """A file of the package → where the site publishes it, byte for byte."""
+    return f"{report.slug}/package/{rel}"
 
 
 def named(report: Report, filename: str) -> Download:
