@@ -13,7 +13,7 @@ from mkdocs.exceptions import Abort, PluginError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
-from juesuan.charts import svg  # noqa: E402
+from juesuan.charts import files as chart_files  # noqa: E402
 from juesuan.data import messages  # noqa: E402
 from juesuan.data.problems import PackageLacks  # noqa: E402
 from juesuan.site import blocks, build, reuse, search_index, shards, spill  # noqa: E402
@@ -75,7 +75,7 @@ def on_page_context(context, page, config, nav):
 
 def on_env(env, config, files):
     shards.on_env(files)
-    svg.stop()  # every chart was drawn with the files (on_files): Node's memory is not held while pages are written
+    chart_files.drawn()  # every chart was drawn with the files (on_files): not held while the pages are written
     reuse.link_in_background(files)  # MkDocs copies the other files next, then writes the pages
     return env
 

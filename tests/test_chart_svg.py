@@ -12,7 +12,7 @@ import vl_convert as vlc
 from mkdocs.structure.files import Files
 
 from juesuan import charts
-from juesuan.charts import files, svg, widths
+from juesuan.charts import files, outlines, svg, widths
 from juesuan.charts.draw import stamped
 from juesuan.data.loader import reports
 from juesuan.paths import ROOT
@@ -87,17 +87,22 @@ def test_stopping_ends_node_and_the_next_drawing_starts_it_again():
     assert svg._proc["node"].pid != proc.pid
 
 
-def test_a_build_stops_node_before_it_writes_its_pages():
-    """hooks/reports.py, loaded by path as MkDocs loads it: on_env (after every chart file is made) ends the Node process."""
+def test_a_build_releases_what_draws_charts_before_it_writes_its_pages():
+    """hooks/reports.py, loaded by path as MkDocs loads it: on_env (after every chart file is made) ends the Node process
+    and drops the font's outlines; a chart drawn later is the same."""
     spec = importlib.util.spec_from_file_location("reports_hook_for_svg", ROOT / "hooks" / "reports.py")
     hook = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(hook)
-    svg.to_svg({"marks": []})
+    chart = charts.charts(reports()[0])[0]
+    before = files._render(files._parts(chart))
     proc = svg._proc["node"]
+    assert outlines._face.cache_info().currsize == 2  # regular and bold
     env = object()
     assert hook.on_env(env, None, Files([])) is env
     reuse.linked()
     assert proc.poll() == 0 and "node" not in svg._proc
+    assert outlines._face.cache_info().currsize == 0
+    assert files._render(files._parts(chart)) == before
 
 
 def test_without_node_the_error_says_what_to_do(monkeypatch):

@@ -132,6 +132,14 @@ def _store(key: str, rendered: dict[str, bytes]) -> None:
         os.replace(tmp, CACHE / f"{key}.{kind}")
 
 
+def drawn() -> None:
+    """Every chart of a build is drawn (its files are made with the site's files) → what draws them released: the Node
+    process and the font's outlines, ~200 MB per process while the pages are written (issue 12: 300 reports ≤ 2 GB, a
+    build shard each). A chart drawn later starts them again."""
+    svg.stop()
+    outlines.release()
+
+
 # Starting the worker processes (each imports the project and starts Node) costs about 2 s; a chart about 0.13 s.
 POOL_MIN = 40
 
