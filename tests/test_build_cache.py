@@ -200,8 +200,9 @@ def test_prune_skips_an_entry_that_vanishes_meanwhile(store, tmp_path, monkeypat
 
 
 def test_a_reused_page_is_left_as_mkdocs_leaves_an_empty_one(tmp_path):
-    """reuse.render_nothing sets what MkDocs' own Page.render sets for a page with no text (MkDocs is pinned: a new
-    version that sets something else fails here), without making a Markdown converter."""
+    """reuse.read_nothing and reuse.render_nothing set what MkDocs' own Page.read_source and Page.render set for a reused
+    page's SOURCE (MkDocs is pinned: a new version that sets something else fails here), without parsing it or making a
+    Markdown converter."""
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import File, Files
     from mkdocs.structure.pages import Page
@@ -215,14 +216,14 @@ def test_a_reused_page_is_left_as_mkdocs_leaves_an_empty_one(tmp_path):
     assert config.validate() == ([], [])
     config.plugins._current_plugin = None  # as MkDocs sets it while no plugin runs (File.generated reads it)
     pages = []
-    for render in (Page.render, reuse.render_nothing):
+    for read, render in ((Page.read_source, Page.render), (reuse.read_nothing, reuse.render_nothing)):
         file = File.generated(config, "a/b.md", content=reuse.SOURCE)
         page = Page(None, file, config)
-        page.read_source(config)
+        read(page, config)
         assert page.markdown == "" and page.meta == {"template": reuse.TEMPLATE, "render_macros": False}
         render(page, config, Files([file]))
         pages.append(page)
-    made, ours = ({k: v for k, v in vars(p).items() if k not in ("file", "render")} for p in pages)
+    made, ours = ({k: v for k, v in vars(p).items() if k not in ("file", "read_source", "render")} for p in pages)
     assert set(made) == set(ours)
     assert {k: (v if k != "toc" else list(v)) for k, v in made.items()} == {k: (v if k != "toc" else list(v)) for k, v in ours.items()}
     assert ours["content"] == "" and ours["present_anchor_ids"] == set() and ours["_title_from_render"] is None

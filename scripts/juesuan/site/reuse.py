@@ -208,14 +208,23 @@ _REUSED = _Reused()
 _ANCHORS = ".anchors"  # beside a page written aside: its anchors, hash and search scope (cache kind "anchors", same key)
 
 # What a reused page is handed to MkDocs as: no text, the template that writes nothing, no macros to run.
+META = {"template": TEMPLATE, "render_macros": False}
 SOURCE = f"---\ntemplate: {TEMPLATE}\nrender_macros: false\n---\n"
 
 
 def on_pre_page(page) -> None:
-    """A reused page is not converted: MkDocs makes a Markdown converter with every extension for each page, a
-    millisecond each, and a reused page's HTML comes from the cache (issue 12: thousands of pages per build)."""
+    """A reused page is neither read nor converted: MkDocs parses each page's front matter (YAML, pure Python) and makes
+    a Markdown converter with every extension for it, a millisecond each, and a reused page's HTML comes from the cache
+    (issue 12: thousands of pages per build)."""
     if page.file.src_uri in HITS or page.file.src_uri in ELSEWHERE:
+        page.read_source = types.MethodType(read_nothing, page)
         page.render = types.MethodType(render_nothing, page)
+
+
+def read_nothing(page, config) -> None:
+    """What MkDocs' Page.read_source (1.6, pinned) sets for SOURCE, without reading or parsing it (no plugin here reads
+    a page's source: on_page_read_source)."""
+    page.markdown, page.meta = "", dict(META)
 
 
 def render_nothing(page, config, files) -> None:
