@@ -197,7 +197,7 @@ def downloads(report: Report) -> list[Download]:
         stored = cache.read_bundle("downloads", k) or []
         if len(stored) != len(made):  # the cache could not be written: keep the bytes made
             return made
-    return [Download(r["path"], r["label"], r["kind"], f) for r, f in stored]
+    return [Download(r["path"], r["label"], r["kind"], Path(f)) for r, f in stored]
 
 
 def _made(report: Report) -> list[Download]:

@@ -169,7 +169,7 @@ def stored_files(config, what: str, shown: list[Report]) -> list[File] | None:
     stored = cache.read_bundle("files", cache.key("files", what, _hashes(shown)))
     if stored is None:
         return None
-    return [StoredFile.generated(config, record["path"], abs_src_path=str(path)) for record, path in stored]
+    return [StoredFile.generated(config, record["path"], abs_src_path=path) for record, path in stored]
 
 
 def store_files(config, what: str, shown: list[Report], files: list[File]) -> list[File]:
