@@ -41,6 +41,11 @@ def on_files(files, config):
     return build.add_files(files, config)
 
 
+def on_nav(nav, config, files):
+    chart_files.drawn()  # every chart was drawn with the files (on_files): not held while pages are converted and written
+    return nav
+
+
 def on_pre_page(page, config, files):
     reuse.on_pre_page(page)
     return page
@@ -75,7 +80,6 @@ def on_page_context(context, page, config, nav):
 
 def on_env(env, config, files):
     shards.on_env(files)
-    chart_files.drawn()  # every chart was drawn with the files (on_files): not held while the pages are written
     reuse.link_in_background(files)  # MkDocs copies the other files next, then writes the pages
     return env
 

@@ -16,7 +16,6 @@ from juesuan.charts import files, outlines, svg, widths
 from juesuan.charts.draw import stamped
 from juesuan.data.loader import reports
 from juesuan.paths import ROOT
-from juesuan.site import reuse
 
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e-?\d+)?")
 
@@ -87,8 +86,8 @@ def test_stopping_ends_node_and_the_next_drawing_starts_it_again():
     assert svg._proc["node"].pid != proc.pid
 
 
-def test_a_build_releases_what_draws_charts_before_it_writes_its_pages():
-    """hooks/reports.py, loaded by path as MkDocs loads it: on_env (after every chart file is made) ends the Node process
+def test_a_build_releases_what_draws_charts_before_it_converts_its_pages():
+    """hooks/reports.py, loaded by path as MkDocs loads it: on_nav (after every chart file is made) ends the Node process
     and drops the font's outlines; a chart drawn later is the same."""
     spec = importlib.util.spec_from_file_location("reports_hook_for_svg", ROOT / "hooks" / "reports.py")
     hook = importlib.util.module_from_spec(spec)
@@ -97,9 +96,8 @@ def test_a_build_releases_what_draws_charts_before_it_writes_its_pages():
     before = files._render(files._parts(chart))
     proc = svg._proc["node"]
     assert outlines._face.cache_info().currsize == 2  # regular and bold
-    env = object()
-    assert hook.on_env(env, None, Files([])) is env
-    reuse.linked()
+    nav = object()
+    assert hook.on_nav(nav, None, Files([])) is nav
     assert proc.poll() == 0 and "node" not in svg._proc
     assert outlines._face.cache_info().currsize == 0
     assert files._render(files._parts(chart)) == before

@@ -134,7 +134,7 @@ def _store(key: str, rendered: dict[str, bytes]) -> None:
 
 def drawn() -> None:
     """Every chart of a build is drawn (its files are made with the site's files) → what draws them released: the Node
-    process and the font's outlines, ~200 MB per process while the pages are written (issue 12: 300 reports ≤ 2 GB, a
+    process and the font's outlines, ~200 MB per process while the pages are converted and written (issue 12: 300 reports ≤ 2 GB, a
     build shard each). A chart drawn later starts them again."""
     svg.stop()
     outlines.release()
