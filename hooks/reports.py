@@ -38,7 +38,10 @@ def on_config(config):
 
 
 def on_files(files, config):
-    return build.add_files(files, config)
+    files = build.add_files(files, config)
+    if shards.own() is None:  # a build shard writes no files (shards.on_env): the build that started it links them
+        reuse.link_in_background(files)  # while MkDocs makes the nav and converts and writes the pages
+    return files
 
 
 def on_nav(nav, config, files):
@@ -80,7 +83,6 @@ def on_page_context(context, page, config, nav):
 
 def on_env(env, config, files):
     shards.on_env(files)
-    reuse.link_in_background(files)  # MkDocs copies the other files next, then writes the pages
     return env
 
 
@@ -96,7 +98,10 @@ def on_post_page(output: str, page, config) -> str:
 def on_post_build(config):
     # Pagefind indexes the pages as written, in config.site_dir (make build: build/site.new).
     spill.finish()
-    reuse.linked()  # every reused page and stored file is in the site before Pagefind reads it
+    try:
+        reuse.linked()  # every reused page and stored file is in the site before Pagefind reads it
+    except RuntimeError as exc:
+        raise PluginError(str(exc)) from None
     if shards.own() is None:  # a build shard's pages are searched in the build that started it
         build.index_search(config)
     reuse.finish()  # the pages rendered in this build join the cache, unless something warned

@@ -403,3 +403,36 @@ def test_missing_resources_read_as_the_default_without_wording_a_problem(package
     monkeypatch.setattr(problems.Problem, "of", classmethod(lambda *a, **k: pytest.fail("a problem was worded")))
     assert report.rows.get("no-such-table") is None and report.cells.get("no-such-table", []) == []
     assert report.rows.get("figures") == report.rows["figures"] != []  # an existing one is read by get() too
+
+
+def test_stored_files_are_linked_into_the_site_by_a_process_of_their_own(tmp_path):
+    """reuse.link_in_background hands the stored files to site/linker.py, a process of its own; linked() waits for it:
+    each file is then a hard link to the stored one, MkDocs copies none of them, and a stored file gone meanwhile is one
+    line naming it."""
+    from mkdocs.structure.files import File
+
+    from juesuan.site import reuse
+
+    stored = tmp_path / "cache"
+    stored.mkdir()
+    (stored / "0").write_bytes(b"<svg/>")
+    (stored / "1").write_bytes(b"a,b\n")
+    site = tmp_path / "site"
+    made = [reuse.StoredFile("x.svg", str(stored), str(site), False), reuse.StoredFile("x.csv", str(stored), str(site), False)]
+    made[0].abs_src_path, made[1].abs_src_path = str(stored / "0"), str(stored / "1")
+    made[0].abs_dest_path, made[1].abs_dest_path = str(site / "a" / "charts" / "x.svg"), str(site / "a" / "x.csv")
+    other = File("y.css", str(tmp_path), str(site), False)
+    reuse.link_in_background([*made, other])
+    for f in made:
+        f.copy_file()  # what MkDocs calls: nothing, the linker places it
+    reuse.linked()
+    assert (site / "a" / "charts" / "x.svg").read_bytes() == b"<svg/>"
+    assert (site / "a" / "charts" / "x.svg").stat().st_ino == (stored / "0").stat().st_ino
+    assert (site / "a" / "x.csv").stat().st_ino == (stored / "1").stat().st_ino
+    assert not other.__dict__.get("linking") and sorted(p.name for p in site.rglob("*") if p.is_file()) == ["x.csv", "x.svg"]
+    (stored / "1").unlink()
+    shutil.rmtree(site)
+    reuse.link_in_background(made)
+    with pytest.raises(RuntimeError, match=rf"^{re.escape(str(site / 'a' / 'x.csv'))}: could not place the stored file "
+                                           rf"{re.escape(str(stored / '1'))} there: No such file or directory$"):
+        reuse.linked()

@@ -22,8 +22,9 @@ import json
 import logging
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
-import threading
 import types
 from pathlib import Path
 
@@ -34,7 +35,8 @@ from mkdocs.utils import CountHandler
 from juesuan import cache, charts
 from juesuan.charts import files as chart_files
 from juesuan.data.loader import Report, forget
-from juesuan.site import downloads, search_index
+from juesuan.paths import SCRIPTS
+from juesuan.site import downloads, linker, search_index
 from juesuan.workers import cores, process_pool
 
 TEMPLATE = "cached-page.html"  # overrides/cached-page.html: writes nothing
@@ -95,35 +97,32 @@ class StoredFile(File):
 
 
 def link_in_background(files) -> None:
-    """The site's stored files → linked into the site by a thread while MkDocs renders and writes the pages; linked()
-    waits for it. Making 50 000 links and their folders (300 reports) is system calls, most of the time without the
-    interpreter's lock: it runs beside the pages instead of before them (issue 12: a one-package change ≤ 20 s)."""
+    """The site's stored files (all listed: on_files) → linked into the site by a process of its own (site/linker.py)
+    while MkDocs makes the nav and converts and writes the pages (the site folder is cleaned before on_files); linked()
+    waits for it. Making 60 000 links and their folders (300 reports) is system calls: they run beside the pages instead
+    of before them (issue 12: a one-package change ≤ 20 s)."""
     stored = [f for f in files if isinstance(f, StoredFile) and f._content is None and f.abs_src_path]
     for f in stored:
         f.linking = True
-    jobs = [(f.abs_src_path, f.abs_dest_path) for f in stored]
-    failed: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            for src, dest in jobs:
-                cache.place(src, dest)
-        except BaseException as exc:  # noqa: BLE001  (raised again by linked(), in the build's thread)
-            failed.append(exc)
-
-    thread = threading.Thread(target=run, name="link-stored-files", daemon=True)
-    _state["linking"] = (thread, failed)
-    thread.start()
+    fd, listing = tempfile.mkstemp(prefix="juesuan-links-")
+    os.close(fd)
+    linker.write_listing(listing, [(f.abs_src_path, f.abs_dest_path) for f in stored])
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(SCRIPTS), os.environ.get("PYTHONPATH", "")) if p))
+    proc = subprocess.Popen([sys.executable, "-m", "juesuan.site.linker", listing], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _state["linking"] = (proc, listing)
 
 
 def linked(quiet: bool = False) -> None:
-    """Wait until the stored files are in the site (link_in_background); raise what stopped the thread, if anything
-    (not when quiet: the build failed already)."""
-    thread, failed = _state.pop("linking", (None, []))
-    if thread is not None:
-        thread.join()
-    if failed and not quiet:
-        raise failed[0]
+    """Wait until the stored files are in the site (link_in_background); RuntimeError with the linker's line if one could
+    not be placed (not when quiet: the build failed already)."""
+    proc, listing = _state.pop("linking", (None, None))
+    if proc is None:
+        return
+    _, err = proc.communicate()
+    os.unlink(listing)
+    if proc.returncode and not quiet:
+        raise RuntimeError(err.decode("utf-8", errors="replace").strip() or f"the linker (site/linker.py) stopped with status {proc.returncode}")
 
 
 def unchecked(found: list[Report]) -> list[Report]:
