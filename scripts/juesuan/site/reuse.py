@@ -104,6 +104,8 @@ def link_in_background(files) -> None:
     stored = [f for f in files if isinstance(f, StoredFile) and f._content is None and f.abs_src_path]
     for f in stored:
         f.linking = True
+    if not stored:  # nothing reused (a first build): no process to start
+        return
     fd, listing = tempfile.mkstemp(prefix="juesuan-links-")
     os.close(fd)
     linker.write_listing(listing, [(f.abs_src_path, f.abs_dest_path) for f in stored])
