@@ -431,7 +431,7 @@ def test_stored_files_are_linked_into_the_site_by_a_process_of_their_own(tmp_pat
     assert (site / "a" / "x.csv").stat().st_ino == (stored / "1").stat().st_ino
     assert not other.__dict__.get("linking") and sorted(p.name for p in site.rglob("*") if p.is_file()) == ["x.csv", "x.svg"]
     reuse.link_in_background([other])  # nothing stored: no process started, nothing to wait for
-    assert "linking" not in reuse._state
+    assert reuse._state["linking"] is None
     reuse.linked()
     (stored / "1").unlink()
     shutil.rmtree(site)

@@ -22,8 +22,6 @@ import json
 import logging
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 import types
 from pathlib import Path
@@ -35,7 +33,6 @@ from mkdocs.utils import CountHandler
 from juesuan import cache, charts
 from juesuan.charts import files as chart_files
 from juesuan.data.loader import Report, forget
-from juesuan.paths import SCRIPTS
 from juesuan.site import downloads, linker, search_index
 from juesuan.workers import cores, process_pool
 
@@ -104,27 +101,13 @@ def link_in_background(files) -> None:
     stored = [f for f in files if isinstance(f, StoredFile) and f._content is None and f.abs_src_path]
     for f in stored:
         f.linking = True
-    if not stored:  # nothing reused (a first build): no process to start
-        return
-    fd, listing = tempfile.mkstemp(prefix="juesuan-links-")
-    os.close(fd)
-    linker.write_listing(listing, [(f.abs_src_path, f.abs_dest_path) for f in stored])
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(SCRIPTS), os.environ.get("PYTHONPATH", "")) if p))
-    proc = subprocess.Popen([sys.executable, "-m", "juesuan.site.linker", listing], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _state["linking"] = (proc, listing)
+    _state["linking"] = linker.start([(f.abs_src_path, f.abs_dest_path) for f in stored])  # None: nothing reused
 
 
 def linked(quiet: bool = False) -> None:
     """Wait until the stored files are in the site (link_in_background); RuntimeError with the linker's line if one could
     not be placed (not when quiet: the build failed already)."""
-    proc, listing = _state.pop("linking", (None, None))
-    if proc is None:
-        return
-    _, err = proc.communicate()
-    os.unlink(listing)
-    if proc.returncode and not quiet:
-        raise RuntimeError(err.decode("utf-8", errors="replace").strip() or f"the linker (site/linker.py) stopped with status {proc.returncode}")
+    linker.wait(_state.pop("linking", None), quiet)
 
 
 def unchecked(found: list[Report]) -> list[Report]:
