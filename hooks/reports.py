@@ -5,6 +5,7 @@ MkDocs loads hooks by path; the work is done by juesuan.site.build (scripts/jues
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -110,3 +111,10 @@ def on_post_build(config):
 def on_build_error(error):
     spill.finish()
     reuse.linked(quiet=True)  # the build's own error is the one to report
+
+
+def on_shutdown():
+    # MkDocs is done (a build, or `mkdocs serve` stopping) and the process ends. Python's last collection would walk every
+    # object the build made, only to free memory the process returns anyway: 2.5 s of a one-package change of 300
+    # reports (issue 12), and as much again in each build shard of a cold build. Frozen objects are not walked.
+    gc.freeze()

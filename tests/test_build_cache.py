@@ -115,6 +115,28 @@ def test_revise_changes_one_synthetic_package_and_keeps_its_title(tmp_path):
     assert before.value("income.total") == 3 * real.value("income.total")
 
 
+def test_revise_changes_another_package_each_time_it_is_asked_for_the_next(tmp_path):
+    root = tmp_path / "packages"
+    made = synth.make_many(root, 7, 7)  # seven units, one year each
+    assert [synth.revise(root, k).name for k in range(3)] == [made[3].name, made[5].name, made[0].name]
+
+
+def test_bench_gives_the_median_of_its_one_package_changes(tmp_path, monkeypatch):
+    """bench.size changes CHANGES packages one after another, building after each: the median build is the measure,
+    the peak the largest of them, and every build is kept."""
+    times = iter([50.0, 7.0, 5.0, 6.0])  # the cold build, then three changes
+    monkeypatch.setattr(bench, "build", lambda packages, out, caches, project: (
+        out.mkdir(parents=True), caches.mkdir(exist_ok=True), {"seconds": (t := next(times)), "cpu_seconds": t + 1, "peak_mb": 100 * t})[2])
+    monkeypatch.setattr(bench.reader, "measure", lambda site, path: {"site": site.name})
+    out = bench.size(7, tmp_path, tmp_path / "project")
+    assert bench.CHANGES == 3 and out["cold"] == {"seconds": 50.0, "cpu_seconds": 51.0, "peak_mb": 5000.0}
+    assert [c["seconds"] for c in out["one_changed"]["each"]] == [7.0, 5.0, 6.0]
+    assert len({c["package"] for c in out["one_changed"]["each"]}) == 3
+    assert {k: v for k, v in out["one_changed"].items() if k != "each"} == {
+        "package": out["one_changed"]["each"][2]["package"], "seconds": 6.0, "cpu_seconds": 7.0, "peak_mb": 700.0}
+    assert out["reader"] == {"site": "site7"}
+
+
 def test_revise_without_synthetic_packages_amends_the_description(tmp_path):
     root = tmp_path / "packages"
     shutil.copytree(synth.TEMPLATE, root / synth.TEMPLATE.name)
@@ -152,8 +174,8 @@ def test_table_has_one_row_per_size():
     result = {"sizes": {1: _measured(1, 10.0, 4.0, 100.0, 149.9), 10: _measured(10, 30.5, 6.0, 101.0, 120.0, report=97.5)}}
     result["checks"] = bench.checks(result)
     lines = bench.table(result).splitlines()
-    assert lines[0].split() == ["reports", "cold", "build", "cold", "CPU", "peak", "MB", "1", "changed", "1", "changed", "CPU",
-                                "home", "KB", "390/1280", "1st", "search", "KB", "home/report", "2nd", "search", "KB"]
+    assert lines[0].split() == ["reports", "cold", "build", "cold", "CPU", "peak", "MB", "1", "changed", "(median", "of", "3)",
+                                "its", "CPU", "home", "KB", "390/1280", "1st", "search", "KB", "home/report", "2nd", "search", "KB"]
     assert lines[1].split() == ["1", "10.0", "s", "10.0", "s", "500.0", "4.0", "s", "4.0", "s", "50.0", "/", "100.0", "149.9", "/", "-", "9.5"]
     assert lines[2].split() == ["10", "30.5", "s", "30.5", "s", "500.0", "6.0", "s", "6.0", "s", "50.5", "/", "101.0", "120.0", "/", "97.5", "9.5"]
     targets = dict(re.split(r"\s{2,}", line) for line in lines if line.startswith("target: "))

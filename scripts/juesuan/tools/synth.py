@@ -153,15 +153,17 @@ def rescale(folder: Path, k: int) -> Path:
     return make(folder.parent, unit_no, meta["year"], k)
 
 
-def revise(packages: Path) -> Path:
+def revise(packages: Path, which: int = 0) -> Path:
     """A folder of packages → one of them changed as a new edition would change it, its title (and so the nav) kept; → its folder.
 
-    The middle synthetic package is made again with a factor no other has (every amount, table and
-    chart changes); without synthetic packages, the first package's description gains a sentence.
+    A synthetic package is made again with a factor no other has (every amount, table and chart
+    changes): the middle one, or with which=k the k-th of those spread from there by a third of them
+    each (another package each time, for k below 3); without synthetic packages, the first package's
+    description gains a sentence.
     """
     synthetic = sorted(p.parent for p in packages.glob("synthetic-*/datapackage.json"))
     if synthetic:
-        return rescale(synthetic[len(synthetic) // 2], REVISED_FACTOR)
+        return rescale(synthetic[(len(synthetic) // 2 + which * len(synthetic) // 3) % len(synthetic)], REVISED_FACTOR)
     folder = discover(packages)[0]
     path = folder / "datapackage.json"
     descriptor = json.loads(path.read_text(encoding="utf-8"))
