@@ -4,6 +4,7 @@ keys follow every input, entries round-trip, a package that passed is not valida
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import re
@@ -461,3 +462,23 @@ def test_stored_files_are_linked_into_the_site_by_a_process_of_their_own(tmp_pat
     with pytest.raises(RuntimeError, match=rf"^{re.escape(str(site / 'a' / 'x.csv'))}: could not place the stored file "
                                            rf"{re.escape(str(stored / '1'))} there: No such file or directory$"):
         reuse.linked()
+
+
+def test_a_stored_text_is_found_by_the_hash_of_its_source_without_reading_it(store):
+    """cache.file_of_text: the entry of_text stores for a text, found by the sha256 of the text's UTF-8 bytes (which the
+    search index has for every page): read() is called only when there is no entry yet, and the file holds fn(text)."""
+    text = "第一页\r\n<p>养老</p>"  # a carriage return too: the text's own bytes are hashed, not a translation of them
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    reads = []
+
+    def read():
+        reads.append(1)
+        return text
+
+    made = cache.file_of_text("spaced", digest, read, str.upper)
+    assert reads == [1] and made.read_bytes().decode("utf-8") == "第一页\r\n<P>养老</P>"
+    assert cache.of_text("spaced", text, lambda t: "never called") == "第一页\r\n<P>养老</P>"  # the entry of_text reads
+    again = cache.file_of_text("spaced", digest, read, lambda t: "never called")
+    assert again == made and reads == [1]
+    other = cache.file_of_text("spaced", hashlib.sha256(b"x").hexdigest(), lambda: "x", str.upper)
+    assert other != made and other.read_bytes() == b"X"

@@ -20,6 +20,7 @@ from helpers.search import browser_page, choose, open_search, results, selected,
 from helpers.server import serve
 from juesuan.tools import synth
 from juesuan.data.loader import load
+from juesuan.site import views
 from juesuan.site.pages import pages
 from juesuan.tools.validate import validate
 
@@ -145,6 +146,11 @@ def test_many_reports_get_one_row_each_by_unit(crowded, packages):
     assert total[2019].endswith(" 521.40万元") and total[2020].endswith(" 782.10万元")
     years = re.findall(r'<td class="year"><a href="([^"]+)">', html)
     assert years == ["synthetic-unit001-2020/", "synthetic-unit001-2019/", "miyi-cxjmyl-2021/"]
+    # each figure links to the page that explains it (views.home_row, remembered by the package's hash)
+    explained = re.findall(r'<td><a href="([^"]+)">', html)
+    assert explained == [views.figure_page(load(packages / name), None, "total.amount")
+                         for name in ("synthetic-unit001-2020", "synthetic-unit001-2019")] + [views.figure_page(real, None, "total.amount")]
+    assert explained[0] == "synthetic-unit001-2020/explanation/01/"  # the part that states the total, not the register
 
 
 @pytest.mark.slow

@@ -286,3 +286,12 @@ def of_text(kind: str, text: str, fn) -> str:
     out = fn(text)
     write_bytes(kind, k, out.encode("utf-8"))
     return out
+
+
+def file_of_text(kind: str, digest: str, read, fn) -> Path:
+    """Where of_text(kind, text, fn) is stored, for the text whose UTF-8 bytes have the sha256 `digest` (known already:
+    the text is not read when its entry is there) → that file; read() → the text, when it must be made."""
+    found = _path(kind, key(kind, digest))
+    if not used(found):
+        of_text(kind, read(), fn)  # stored under that digest
+    return found
