@@ -225,7 +225,8 @@ def _shard(site: Path, pages: list[tuple[str, str]], top: bool, dest: Path) -> N
             # an unchanged page's copy is linked from the build cache (spacing every page was most of an incremental
             # build; reading and writing the copies of the site index's 700 pages, a second at 300 reports)
             (copies / rel).parent.mkdir(parents=True, exist_ok=True)
-            cache.place(cache.file_of_text("spaced", digest, lambda: (site / rel).read_bytes().decode("utf-8"), spaced_html), copies / rel)
+            cache.place(cache.file_of_text("spaced", digest, lambda rel=rel: (site / rel).read_bytes().decode("utf-8"), spaced_html),
+                        copies / rel)
         _pagefind(copies, built, dest)
         made = [f.relative_to(built).as_posix() for f in sorted(built.rglob("*")) if f.is_file()]
         cache.write_bundle("search-index", k, [({"path": rel}, (built / rel).read_bytes())
