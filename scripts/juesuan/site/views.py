@@ -175,9 +175,9 @@ def headline_figures(report: Report) -> list[str]:
 @cache.remembered("home-row")
 def home_row(report: Report) -> list[dict]:
     """The report → its row on the home page of a large site: its first headline figure (none if it has none) as
-    {"id", "label", "text" (as the report writes it), "page" (where it is explained)}. Remembered by the package's hash:
+    {"label", "text" (as the report writes it), "page" (where it is explained)}. Remembered by the package's hash:
     the home page lists every report, and reading each one's register was most of its time (1.2 s at 300 reports)."""
-    return [{"id": fid, "label": report.figure(fid)["label"], "text": report.written(fid), "page": figure_page(report, None, fid)}
+    return [{"label": report.figure(fid)["label"], "text": report.written(fid), "page": figure_page(report, None, fid)}
             for fid in headline_figures(report)[:1]]
 
 
